@@ -1,0 +1,149 @@
+"""The facts of an application, as the 申报数据交换格式 v1 gives them.
+
+One definition serves the JSON interchange format, `stplan check` and (later) the web
+forms, so that every entry point feeds the eligibility engine the same shapes. Types are
+strict: a string where an integer belongs is an input error, never silently coerced.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+OrganizationKind = Literal["enterprise", "university", "institute", "hospital", "government", "social_org", "other"]
+Qualification = Literal[
+    "high_tech_enterprise",
+    "gazelle",
+    "tech_sme",
+    "innovative_county",
+    "new_platform_since_2020",
+    "incubator",
+    "tech_transfer_demo",
+    "science_base",
+    "key_clinical_specialty",
+    "agri_park",
+    "own_land",
+]
+AttachmentCode = Literal[
+    "financial_statements",
+    "audit_report",
+    "county_recommendation",
+    "talent_proof",
+    "ethics_approval",
+    "sales_proof",
+    "platform_accreditation",
+    "service_agreement",
+    "appointment_letter",
+    "id_card",
+    "doctorate_certificate",
+    "guilin_arrival_proof",
+    "matching_commitment",
+    "employment_contract",
+    "unit_commitment",
+    "benefit_audit_report",
+    "ip_proof",
+    "no_city_funding_commitment",
+    "cooperation_agreement",
+    "b_class_verification",
+    "novelty_report",
+    "reward_funds_proof",
+]
+Degree = Literal["doctorate", "master", "bachelor", "other"]
+Discipline = Literal["natural_science", "engineering", "agriculture", "medical", "social_science", "other"]
+Title = Literal["senior", "associate_senior", "intermediate", "junior", "none"]
+IdType = Literal["resident_id", "passport", "other"]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+Yuan = Annotated[StrictInt, Field(ge=0)]
+
+
+def _text_only(value: object) -> object:
+    # JSON has no date type: a date must arrive as text, not as a number pydantic would read as a timestamp.
+    if isinstance(value, date | datetime | str):
+        return value
+    raise ValueError("not text")
+
+
+IsoDate = Annotated[date, BeforeValidator(_text_only), Field(strict=False)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_text_only), Field(strict=False)]
+
+
+# JSON arrays arrive as lists: container fields are lax (list to tuple), their items stay strict.
+
+
+class Fact(BaseModel):
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+
+class Organization(Fact):
+    name: StrictStr
+    credit_code: StrictStr
+    kind: OrganizationKind
+    in_guilin: StrictBool = False
+    province: StrictStr = ""
+    county: StrictStr = ""
+    qualifications: Annotated[tuple[Qualification, ...], Field(strict=False)] = ()
+    rd_expense_last_year: Yuan | None = None
+    revenue_last_year: Yuan | None = None
+    matching: Yuan | None = None
+
+
+class Person(Fact):
+    name: StrictStr
+    id_type: IdType
+    id_number: StrictStr
+    birth_date: IsoDate | None = None
+    degree: Degree | None = None
+    discipline: Discipline | None = None
+    title: Title | None = None
+    arrived_in_guilin_on: IsoDate | None = None
+    talent_category: Annotated[StrictInt, Field(ge=1)] | None = None
+    foreign_expert_class: Literal["A", "B", "C"] | None = None
+    core_member: StrictBool = False
+
+
+class Funding(Fact):
+    requested: Yuan
+    matching: Yuan
+
+
+class Outcomes(Fact):
+    new_benefit: Yuan | None = None
+    budget_executed: Yuan | None = None
+    product_annual_sales: Yuan | None = None
+
+
+class Application(Fact):
+    id: StrictStr
+    direction: StrictInt
+    track: StrictStr | None = None
+    title: StrictStr
+    summary: StrictStr = ""
+    submitted_at: IsoDateTime
+    duration_years: StrictInt
+    lead: Organization
+    partners: Annotated[tuple[Organization, ...], Field(strict=False)] = ()
+    leader: Person
+    team: Annotated[tuple[Person, ...], Field(strict=False)] = ()
+    subprojects: Annotated[StrictInt, Field(ge=0)] = 1
+    funding: Funding
+    outcomes: Outcomes | None = None
+    attachments: Annotated[frozenset[AttachmentCode], Field(strict=False)] = frozenset()
+    recommended_by: StrictStr | None = None
+
+    @property
+    def units(self) -> tuple[Organization, ...]:
+        return (self.lead, *self.partners)
+
+    @property
+    def submitted_local(self) -> datetime:
+        """The submission time on Asia/Shanghai wall clocks, so that times from any zone compare."""
+        if self.submitted_at.tzinfo is None:
+            return self.submitted_at
+        return self.submitted_at.astimezone(SHANGHAI).replace(tzinfo=None)
+
+    @property
+    def submitted_on(self) -> date:
+        return self.submitted_local.date()

@@ -1,0 +1,149 @@
+"""Reading the 申报数据交换格式 v1 (shared/spec/application-format.md).
+
+Every input problem becomes one Chinese line naming the application and the key path
+(`A-017: leader.id_number: 缺少必填项`), so a file is either read whole or refused with
+all its problems listed; nothing half-read reaches the engine.
+"""
+
+import json
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from stplan.eligibility.facts import Application
+from stplan.guides.schema import Guide, GuideDataError, load_guide_data
+
+DEFAULT_GUIDE = "guilin-2022"
+MAX_REPORTED_PROBLEMS = 50
+
+_TYPE_NAMES = {
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为字符串",
+    "bool_type": "应为布尔值 true 或 false",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "tuple_type": "应为数组",
+    "list_type": "应为数组",
+    "frozen_set_type": "应为数组",
+    "set_type": "应为数组",
+    "date_type": "应为日期 YYYY-MM-DD",
+    "date_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期 YYYY-MM-DD",
+    "datetime_type": "应为时间 YYYY-MM-DDTHH:MM:SS",
+    "datetime_parsing": "应为时间 YYYY-MM-DDTHH:MM:SS",
+    "datetime_from_date_parsing": "应为时间 YYYY-MM-DDTHH:MM:SS",
+    "greater_than_equal": "不能小于{ge}",
+    "none_required": "应为 null",
+}
+
+
+class InputError(Exception):
+    """The file could not be read as applications; `problems` are Chinese lines for the user."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Batch:
+    guide: Guide
+    applications: list[Application]
+
+
+def read_batch_file(path: str, *, guide_slug: str | None = None) -> Batch:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise InputError([f"无法读取文件 {path}：{exc.strerror}"]) from exc
+    return read_batch(raw, guide_slug=guide_slug)
+
+
+def read_batch(raw: bytes | str, *, guide_slug: str | None = None) -> Batch:
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise InputError(["文件不是 UTF-8 编码的文本"]) from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列：{exc.msg}"]) from exc
+    items, slug = _items_and_guide(document)
+    try:
+        guide = load_guide_data(guide_slug or slug or DEFAULT_GUIDE)
+    except GuideDataError as exc:
+        raise InputError([str(exc)]) from exc
+    return Batch(guide, parse_applications(items, guide))
+
+
+def _items_and_guide(document: object) -> tuple[list, str | None]:
+    if isinstance(document, list):
+        return document, None
+    if not isinstance(document, dict):
+        raise InputError(["文件内容应为一个申报对象、申报对象的数组，或 {\"guide\": …, \"applications\": […]}"])
+    if "applications" not in document:
+        return [document], None
+    items, slug = document["applications"], document.get("guide")
+    if not isinstance(items, list):
+        raise InputError(["applications: 应为数组"])
+    if slug is not None and not isinstance(slug, str):
+        raise InputError(["guide: 应为字符串"])
+    return items, slug
+
+
+def parse_applications(items: list, guide: Guide) -> list[Application]:
+    problems: list[str] = []
+    applications: list[Application] = []
+    seen: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        name = _name(item, position)
+        if not isinstance(item, dict):
+            problems.append(f"{name}: 应为对象")
+            continue
+        try:
+            app = Application.model_validate(item)
+        except ValidationError as exc:
+            problems.extend(f"{name}: {_path(e['loc'])}: {_message(e)}" for e in exc.errors())
+            continue
+        if app.id in seen:
+            problems.append(f"{name}: id: 与前面的申报重复，id 在文件中须唯一")
+        seen.add(app.id)
+        if guide.direction(app.direction) is None:
+            problems.append(f"{name}: direction: 申报指南 {guide.slug} 中没有方向{app.direction}")
+        applications.append(app)
+    if problems:
+        shown = problems[:MAX_REPORTED_PROBLEMS]
+        if len(problems) > len(shown):
+            shown.append(f"……另有{len(problems) - len(shown)}处错误未列出")
+        raise InputError(shown)
+    return applications
+
+
+def _name(item: object, position: int) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
+        return item["id"]
+    return f"第{position}项申报"
+
+
+def _path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "缺少必填项"
+    if kind == "literal_error":
+        return f"取值无效（{error['input']!r}），可选：{error['ctx']['expected']}"
+    if kind in _TYPE_NAMES:
+        return _TYPE_NAMES[kind].format(**error.get("ctx", {}))
+    if kind == "value_error":
+        return "应为日期或时间文本"
+    return "取值无效"

@@ -1,0 +1,542 @@
+"""The kinds of rule a guide's data file may name, each a parameterised check.
+
+A guide lists, per 方向, rules such as `{kind: lead_kinds, clause: 申报要求1, kinds:
+[enterprise]}`; pydantic reads each into the class below whose `kind` matches, so a
+misspelt kind or parameter fails when the guide is loaded, not when an application is
+checked. Each rule answers one question about one application; limits that count
+applications against each other (`BatchLimit`) are applied by the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stplan.eligibility import labels
+from stplan.eligibility.facts import Application, Organization, Person
+from stplan.eligibility.identifiers import ric_birth_date, ric_problem
+
+if TYPE_CHECKING:
+    from stplan.guides.schema import Direction
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    clause: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "clause": self.clause}
+
+
+NO_FINDINGS: tuple[Finding, ...] = ()
+
+
+def full_years(start: date, on: date) -> int:
+    """Completed years from `start` to `on` (周岁): the anniversary day itself counts as completed."""
+    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+
+
+def birth_date_of(person: Person) -> date | None:
+    if person.id_type == "resident_id" and ric_problem(person.id_number) is None:
+        return ric_birth_date(person.id_number)
+    return person.birth_date
+
+
+class Condition(BaseModel):
+    """When a rule applies, or what satisfies a 优先支持 hint; every key given must hold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    track: tuple[str, ...] | None = None
+    has_unit_kind: str | None = None
+    has_partner: bool | None = None
+    lead_kind: tuple[str, ...] | None = None
+    lead_has_qualification: tuple[str, ...] | None = None
+    lead_revenue_at_least: int | None = None
+    has_attachment: tuple[str, ...] | None = None
+    partner_in_guilin_kinds: tuple[str, ...] | None = None
+
+    def holds(self, app: Application) -> bool:
+        lead = app.lead
+        return (
+            (self.track is None or app.track in self.track)
+            and (self.has_unit_kind is None or any(u.kind == self.has_unit_kind for u in app.units))
+            and (self.has_partner is None or bool(app.partners) == self.has_partner)
+            and (self.lead_kind is None or lead.kind in self.lead_kind)
+            and (
+                self.lead_has_qualification is None
+                or any(q in lead.qualifications for q in self.lead_has_qualification)
+            )
+            and (
+                self.lead_revenue_at_least is None
+                or (lead.revenue_last_year or 0) >= self.lead_revenue_at_least
+            )
+            and (self.has_attachment is None or any(a in app.attachments for a in self.has_attachment))
+            and (
+                self.partner_in_guilin_kinds is None
+                or any(p.in_guilin and p.kind in self.partner_in_guilin_kinds for p in app.partners)
+            )
+        )
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    clause: str
+    severity: Severity = "error"
+    message: str | None = None
+    when: Condition | None = None
+    # A careful officer's reading of an ambiguous clause, kept beside the rule it shapes.
+    interpretation: str | None = None
+
+    def findings(self, app: Application, direction: Direction) -> tuple[Finding, ...]:
+        if self.when is not None and not self.when.holds(app):
+            return NO_FINDINGS
+        return self.evaluate(app, direction)
+
+    def evaluate(self, app: Application, direction: Direction) -> tuple[Finding, ...]:
+        problem = self.problem(app, direction)
+        if problem is None:
+            return NO_FINDINGS
+        return (self.finding(direction, self.message or problem),)
+
+    def finding(self, direction: Direction, message: str, severity: Severity | None = None) -> Finding:
+        return Finding(
+            rule=self.kind,  # type: ignore[attr-defined]
+            severity=severity or self.severity,
+            message=message,
+            clause=f"方向{direction.number} {self.clause}",
+        )
+
+    def problem(self, app: Application, direction: Direction) -> str | None:
+        """What is wrong with `app` under this rule and how to fix it; None when nothing is."""
+        raise NotImplementedError
+
+
+class Closed(Rule):
+    kind: Literal["closed"]
+
+    def problem(self, app, direction):
+        return f"方向{direction.number}不接受申报。"
+
+
+class LeadKinds(Rule):
+    kind: Literal["lead_kinds"]
+    kinds: tuple[str, ...]
+
+    def problem(self, app, direction):
+        if app.lead.kind in self.kinds:
+            return None
+        wanted = labels.names(labels.ORGANIZATION_KINDS, self.kinds)
+        actual = labels.ORGANIZATION_KINDS[app.lead.kind]
+        return f"本方向限{wanted}牵头申报，牵头单位“{app.lead.name}”为{actual}。请由{wanted}作为第一申报单位。"
+
+
+class NoPartners(Rule):
+    kind: Literal["no_partners"]
+
+    def problem(self, app, direction):
+        if not app.partners:
+            return None
+        return f"本方向限单独申报，本申报有{len(app.partners)}个参与单位。请去掉参与单位，由牵头单位单独申报。"
+
+
+class PartnerKinds(Rule):
+    kind: Literal["partner_kinds"]
+    kinds: tuple[str, ...]
+
+    def problem(self, app, direction):
+        if any(p.kind in self.kinds for p in app.partners):
+            return None
+        wanted = labels.names(labels.ORGANIZATION_KINDS, self.kinds)
+        return f"本方向须与{wanted}联合申报，参与单位中没有{wanted}。请添加{wanted}作为参与单位。"
+
+
+class UnitsInclude(Rule):
+    """Every group of kinds is represented among the lead and partner units, by different units."""
+
+    kind: Literal["units_include"]
+    groups: tuple[tuple[str, ...], ...]
+
+    def problem(self, app, direction):
+        units = app.units
+        if len(units) >= len(self.groups) and all(
+            any(u.kind in group for u in units) for group in self.groups
+        ):
+            return None
+        wanted = "和".join(labels.names(labels.ORGANIZATION_KINDS, g[:2]) for g in self.groups)
+        return f"本方向须由{wanted}等单位联合申报，现有申报单位不满足。请补充联合申报单位。"
+
+
+class MinUnits(Rule):
+    kind: Literal["min_units"]
+    min: int
+
+    def problem(self, app, direction):
+        count = len(app.partners) + 1
+        if count >= self.min:
+            return None
+        return f"本方向须至少{self.min}个单位联合申报，现为{count}个。请添加参与单位。"
+
+
+class MaxUnits(Rule):
+    kind: Literal["max_units"]
+    max: int
+
+    def problem(self, app, direction):
+        count = len(app.partners) + 1
+        if count <= self.max:
+            return None
+        return f"项目承担单位不得超过{self.max}个（含牵头单位），现为{count}个。请减少参与单位。"
+
+
+class MaxSubprojects(Rule):
+    kind: Literal["max_subprojects"]
+    max: int
+
+    def problem(self, app, direction):
+        if app.subprojects <= self.max:
+            return None
+        return f"每个项目课题数不得超过{self.max}项，现为{app.subprojects}项。请合并或删减课题。"
+
+
+class LeadInGuilin(Rule):
+    kind: Literal["lead_in_guilin"]
+
+    def problem(self, app, direction):
+        if app.lead.in_guilin:
+            return None
+        return f"本方向申报单位应在桂林市注册，牵头单位“{app.lead.name}”未在桂林市注册。"
+
+
+class LeadQualification(Rule):
+    kind: Literal["lead_qualification"]
+    any_of: tuple[str, ...]
+
+    def problem(self, app, direction):
+        if any(q in app.lead.qualifications for q in self.any_of):
+            return None
+        wanted = "或".join(labels.QUALIFICATIONS[q] for q in self.any_of)
+        return f"本方向限{wanted}申报，牵头单位“{app.lead.name}”未登记该资质。请由符合条件的单位牵头，或补充资质信息。"
+
+
+class PartnerOutsideProvince(Rule):
+    kind: Literal["partner_outside_province"]
+    province: str
+
+    def problem(self, app, direction):
+        if any(p.province and not p.province.startswith(self.province) for p in app.partners):
+            return None
+        return f"本方向须与{self.province}区外的企事业单位合作，参与单位中没有注册地在{self.province}以外的单位。"
+
+
+class RecommendationRequired(Rule):
+    kind: Literal["recommendation_required"]
+
+    def problem(self, app, direction):
+        if app.recommended_by and app.recommended_by.strip():
+            return None
+        return "本方向申报材料须由县（市、区）科技主管部门推荐，未填写推荐单位。"
+
+
+class Attachments(Rule):
+    kind: Literal["attachments"]
+    codes: tuple[str, ...]
+
+    def problem(self, app, direction):
+        missing = [c for c in self.codes if c not in app.attachments]
+        if not missing:
+            return None
+        return f"缺少附件：{labels.names(labels.ATTACHMENTS, missing)}。请上传后再提交。"
+
+
+class Matching(Rule):
+    """匹配经费: `ratio` 元 of the unit's own money for every 元 of 市财政资助.
+
+    scope `whole`: the project's matching funds cover the whole request. scope
+    `enterprise_part` (企业参与项目企业经费部分): only the enterprises' share is bound; the
+    format does not say how the city's money is split among the units, so the whole
+    request binds when an enterprise leads (the lead receives the city's money), and when
+    enterprises only take part an officer checks their share by eye.
+    """
+
+    kind: Literal["matching"]
+    ratio: int
+    scope: Literal["whole", "enterprise_part"]
+
+    def evaluate(self, app, direction):
+        requested = app.funding.requested
+        need = self.ratio * requested
+        if self.scope == "whole":
+            have = app.funding.matching
+        else:
+            enterprises = [u for u in app.units if u.kind == "enterprise"]
+            if not enterprises:
+                return NO_FINDINGS
+            have = _enterprise_matching(app, enterprises)
+            if app.lead.kind != "enterprise":
+                message = (
+                    f"企业参与项目，企业经费部分须按不低于1:{self.ratio}匹配：参与企业自筹{labels.yuan(have)}，"
+                    f"分给企业的市财政资助不得超过{labels.yuan(have // self.ratio)}，请科室核实。"
+                )
+                return (self.finding(direction, message, "warning"),)
+        if have >= need:
+            return NO_FINDINGS
+        whose = "企业自筹" if self.scope == "enterprise_part" else "自筹匹配经费"
+        message = (
+            f"匹配经费不足：须按不低于1:{self.ratio}匹配，申请市财政资助{labels.yuan(requested)}需{whose}"
+            f"至少{labels.yuan(need)}，现为{labels.yuan(have)}。请增加自筹经费或减少申请金额"
+            f"（按现有自筹最多可申请{labels.yuan(have // self.ratio)}）。"
+        )
+        return (self.finding(direction, message),)
+
+
+def _enterprise_matching(app: Application, enterprises: list[Organization]) -> int:
+    stated = [u.matching for u in enterprises if u.matching is not None]
+    if stated:
+        return sum(stated)
+    return app.funding.matching if app.lead.kind == "enterprise" else 0
+
+
+class EnterpriseRdExpense(Rule):
+    kind: Literal["enterprise_rd_expense"]
+    min: int
+
+    def problem(self, app, direction):
+        short = [
+            u.name
+            for u in app.units
+            if u.kind == "enterprise" and (u.rd_expense_last_year is None or u.rd_expense_last_year < self.min)
+        ]
+        if not short:
+            return None
+        return (
+            f"企业参与项目原则上上年度研发经费应在{labels.yuan(self.min)}以上："
+            f"{'、'.join(short)}未达到或未填写，请科室核实。"
+        )
+
+
+class MinProductSales(Rule):
+    kind: Literal["min_product_sales"]
+    min: int
+
+    def problem(self, app, direction):
+        sales = app.outcomes.product_annual_sales if app.outcomes else None
+        if sales is not None and sales >= self.min:
+            return None
+        stated = "未填写" if sales is None else f"为{labels.yuan(sales)}"
+        return f"申报品种年销售额须在{labels.yuan(self.min)}以上，现{stated}。"
+
+
+class LeaderTalentCategory(Rule):
+    kind: Literal["leader_talent_category"]
+    max_category: int
+
+    def problem(self, app, direction):
+        category = app.leader.talent_category
+        if category is not None and category <= self.max_category:
+            return None
+        stated = "未填写人才类别" if category is None else f"为第{category}类人才"
+        return (
+            f"项目负责人须符合桂林市高层次人才分类目录第{self.max_category}类以上（含）认定条件，"
+            f"项目负责人{stated}。"
+        )
+
+
+class LeaderDegree(Rule):
+    kind: Literal["leader_degree"]
+    degrees: tuple[str, ...]
+
+    def problem(self, app, direction):
+        degree = app.leader.degree
+        if degree in self.degrees:
+            return None
+        wanted = labels.names(labels.DEGREES, self.degrees)
+        stated = "未填写学位" if degree is None else f"学位为{labels.DEGREES[degree]}"
+        return f"项目负责人须为{wanted}，{stated}。"
+
+
+class LeaderDiscipline(Rule):
+    kind: Literal["leader_discipline"]
+    disciplines: tuple[str, ...]
+
+    def problem(self, app, direction):
+        discipline = app.leader.discipline
+        if discipline in self.disciplines:
+            return None
+        stated = "未填写学科领域" if discipline is None else f"学科领域为{labels.DISCIPLINES[discipline]}"
+        return f"项目负责人须为自然科学领域（{labels.names(labels.DISCIPLINES, self.disciplines)}）毕业生，{stated}。"
+
+
+class LeaderArrivedWithinYears(Rule):
+    kind: Literal["leader_arrived_within_years"]
+    years: int
+
+    def problem(self, app, direction):
+        arrived = app.leader.arrived_in_guilin_on
+        on = app.submitted_on
+        if arrived is None:
+            return f"项目负责人须到桂林工作未满{self.years}年，未填写到桂林工作时间。"
+        if arrived > on:
+            return f"到桂林工作时间（{arrived}）晚于申报材料提交日期（{on}），请核对。"
+        if full_years(arrived, on) < self.years:
+            return None
+        return (
+            f"项目负责人须到桂林工作未满{self.years}年（以申报材料提交日期计算）：{arrived}到桂林工作，"
+            f"至{on}已满{full_years(arrived, on)}年。"
+        )
+
+
+class LeaderMaxAge(Rule):
+    kind: Literal["leader_max_age"]
+    max_age: int
+    by_discipline: dict[str, int] = Field(default_factory=dict)
+
+    def problem(self, app, direction):
+        leader = app.leader
+        born = birth_date_of(leader)
+        if born is None:
+            return "无法确定项目负责人的出生日期：请填写有效的居民身份证号码，或填写出生日期。"
+        limit = self.by_discipline.get(leader.discipline, self.max_age)
+        age = full_years(born, app.submitted_on)
+        if age <= limit:
+            return None
+        field = "医学专业" if leader.discipline == "medical" else "项目负责人"
+        return f"{field}年龄不得超过{limit}周岁（以申报材料提交日期{app.submitted_on}计算），项目负责人已满{age}周岁。"
+
+
+class LeaderForeignExpertClass(Rule):
+    kind: Literal["leader_foreign_expert_class"]
+    classes: tuple[str, ...]
+
+    def problem(self, app, direction):
+        stated = app.leader.foreign_expert_class
+        if stated in self.classes:
+            return None
+        shown = "未填写" if stated is None else f"为{stated}类"
+        return f"项目负责人须为符合国家外国高端人才{'/'.join(self.classes)}类条件的国（境）外专家，现{shown}。"
+
+
+class CoreSeniorShare(Rule):
+    kind: Literal["core_senior_share"]
+    min_percent: int
+
+    def problem(self, app, direction):
+        members = (app.leader, *app.team)
+        senior_core = sum(
+            1 for p in members if p.title == "senior" and (p.core_member or p is app.leader)
+        )
+        if senior_core * 100 >= self.min_percent * len(members):
+            return None
+        return (
+            f"课题研究团队核心成员中正高职称人员应不少于课题组人员的{self.min_percent}%："
+            f"课题组{len(members)}人，正高核心成员{senior_core}人。"
+        )
+
+
+class Priority(Rule):
+    """优先支持 / 鼓励: never blocks; informs when the application is not among those preferred."""
+
+    kind: Literal["priority"]
+    severity: Severity = "warning"
+    satisfied_if: Condition
+    message: str
+
+    def problem(self, app, direction):
+        return None if self.satisfied_if.holds(app) else self.message
+
+
+class OfficerVerify(Rule):
+    """A requirement no fact in the application can settle: the officer checks it by eye."""
+
+    kind: Literal["officer_verify"]
+    severity: Severity = "warning"
+    message: str
+
+    def problem(self, app, direction):
+        return self.message
+
+
+class BatchLimit(Rule):
+    """每个单位限报N项 / 每县仅限N项, counted in submission order by the engine."""
+
+    max: int
+    counted: ClassVar[str]
+
+    def problem(self, app, direction):
+        return None
+
+    def key(self, app: Application) -> str:
+        raise NotImplementedError
+
+    def over_limit(self, app: Application, direction: Direction, position: int) -> Finding:
+        return self.finding(
+            direction,
+            f"{self.counted}限报{self.max}项：按提交时间，这是{self.subject(app)}在本方向的第{position}项申报，超出限额。",
+        )
+
+    def subject(self, app: Application) -> str:
+        raise NotImplementedError
+
+
+class PerUnitLimit(BatchLimit):
+    kind: Literal["per_unit_limit"]
+    counted: ClassVar[str] = "每个单位"
+
+    def key(self, app):
+        return app.lead.credit_code.upper()
+
+    def subject(self, app):
+        return f"“{app.lead.name}”"
+
+
+class PerCountyLimit(BatchLimit):
+    kind: Literal["per_county_limit"]
+    counted: ClassVar[str] = "每个县（市、区）"
+
+    def key(self, app):
+        lead = app.lead
+        return f"{lead.province}/{lead.county}" if lead.county else lead.credit_code.upper()
+
+    def subject(self, app):
+        return app.lead.county or f"“{app.lead.name}”"
+
+
+AnyRule = Annotated[
+    Closed
+    | LeadKinds
+    | NoPartners
+    | PartnerKinds
+    | UnitsInclude
+    | MinUnits
+    | MaxUnits
+    | MaxSubprojects
+    | LeadInGuilin
+    | LeadQualification
+    | PartnerOutsideProvince
+    | RecommendationRequired
+    | Attachments
+    | Matching
+    | EnterpriseRdExpense
+    | MinProductSales
+    | LeaderTalentCategory
+    | LeaderDegree
+    | LeaderDiscipline
+    | LeaderArrivedWithinYears
+    | LeaderMaxAge
+    | LeaderForeignExpertClass
+    | CoreSeniorShare
+    | Priority
+    | OfficerVerify
+    | PerUnitLimit
+    | PerCountyLimit,
+    Field(discriminator="kind"),
+]

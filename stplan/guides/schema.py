@@ -1,0 +1,177 @@
+"""A 申报指南 as data: the shape of `stplan/guides/data/<slug>.yaml`, read without a database.
+
+The web app copies a guide into its tables (`services.load_guide`); the eligibility
+engine and `stplan check` read the same file directly through `load_guide_data`, so a
+fresh install can check applications before any database exists.
+"""
+
+from functools import cache, cached_property
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from stplan.eligibility.rules import AnyRule
+
+FundingMode = Literal["upfront", "yearly_tranches", "post_subsidy", "mixed", "award"]
+
+
+class GuideDataError(Exception):
+    """The guide's data file is missing or does not match the schema."""
+
+
+class Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Category(Data):
+    programme: str
+    name: str
+    max_projects: int | None
+
+
+class Quota(Data):
+    """拟立项数: `exact` (N项), `at_most` (不超过N项), `unlimited` (不限项), `unstated`
+    (the guide gives none; the category's cap still binds) or `per_track` (方向39)."""
+
+    kind: Literal["exact", "at_most", "unlimited", "unstated", "per_track"]
+    count: int | None = None
+
+
+class Amount(Data):
+    """资助金额 per project, in 元."""
+
+    kind: Literal["cap", "range", "fixed", "per_track", "post_subsidy", "award"]
+    min: int | None = None
+    max: int | None = None
+    amount: int | None = None
+    # 先实施后补助 (方向27): `base` at `threshold` new benefit, `increment` per further `step`.
+    threshold: int | None = None
+    base: int | None = None
+    step: int | None = None
+    increment: int | None = None
+    max_share_of_executed_percent: int | None = None
+    county_match: int | None = None
+
+    def post_subsidy(self, *, new_benefit: int, budget_executed: int) -> int:
+        """The subsidy the formula gives; 0 below the threshold."""
+        if new_benefit < self.threshold:
+            return 0
+        formula = self.base + (new_benefit - self.threshold) // self.step * self.increment
+        return min(formula, self.max, budget_executed * self.max_share_of_executed_percent // 100)
+
+
+class Track(Data):
+    label: str
+    quota: int | None = None
+    amount_max: int | None = None
+
+
+class Target(Data):
+    """A numeric 考核指标; targets sharing an `alternative` letter are one of several options."""
+
+    metric: str
+    min: int
+    max: int | None = None
+    track: str | None = None
+    alternative: str | None = None
+
+
+class Metric(Data):
+    label: str
+    unit: str
+
+
+class Direction(Data):
+    number: int
+    title: str
+    programme: str
+    category: str
+    section: str
+    section_role: Literal["统筹", "管理"]
+    research_scope: str
+    indicators: str
+    targets: tuple[Target, ...] = ()
+    duration_years: int
+    funding_mode: FundingMode
+    quota: Quota
+    amount: Amount
+    novelty_exempt: bool
+    requirements: str
+    rules: tuple[AnyRule, ...] = ()
+    tracks: dict[str, Track] = Field(default_factory=dict)
+    track_required: bool = False
+
+    @property
+    def accepts_applications(self) -> bool:
+        return not any(rule.kind == "closed" for rule in self.rules)
+
+    @property
+    def quota_count(self) -> int | None:
+        if self.quota.kind == "per_track":
+            return sum(t.quota for t in self.tracks.values())
+        return self.quota.count
+
+    @property
+    def amount_max(self) -> int | None:
+        amount = self.amount
+        if amount.kind == "per_track":
+            return max(t.amount_max for t in self.tracks.values())
+        if amount.kind in ("fixed", "award"):
+            return amount.amount
+        return amount.max
+
+
+class Guide(Data):
+    slug: str
+    title: str
+    year: int
+    timezone: str
+    programmes: tuple[str, ...]
+    categories: tuple[Category, ...]
+    metrics: dict[str, Metric]
+    directions: tuple[Direction, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Guide":
+        numbers = [d.number for d in self.directions]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("方向编号重复")
+        categories = {(c.programme, c.name) for c in self.categories}
+        for d in self.directions:
+            if (d.programme, d.category) not in categories:
+                raise ValueError(f"方向{d.number}的类别“{d.programme}/{d.category}”未在 categories 中列出")
+            for target in d.targets:
+                if target.metric not in self.metrics:
+                    raise ValueError(f"方向{d.number}的考核指标 {target.metric} 未在 metrics 中定义")
+        return self
+
+    def direction(self, number: int) -> Direction | None:
+        return self._by_number.get(number)
+
+    @cached_property
+    def _by_number(self) -> dict[int, Direction]:
+        return {d.number: d for d in self.directions}
+
+    def category(self, direction: Direction) -> Category:
+        return next(
+            c for c in self.categories if (c.programme, c.name) == (direction.programme, direction.category)
+        )
+
+
+def available_guides() -> list[str]:
+    folder = resources.files("stplan.guides") / "data"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@cache
+def load_guide_data(slug: str) -> Guide:
+    path = resources.files("stplan.guides") / "data" / f"{slug}.yaml"
+    if not path.is_file():
+        known = "、".join(available_guides()) or "无"
+        raise GuideDataError(f"没有名为 {slug} 的申报指南（现有：{known}）")
+    try:
+        return Guide.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise GuideDataError(f"申报指南 {slug} 的数据文件有误：{exc}") from exc

@@ -63,7 +63,9 @@ def _guide(slug: str, *, as_json: bool) -> int:
         print(f"stplan：{exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     if as_json:
-        json.dump([direction_summary(d, guide) for d in guide.directions], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            [direction_summary(d, guide) for d in guide.directions], sys.stdout, ensure_ascii=False, indent=2
+        )
         sys.stdout.write("\n")
     else:
         sys.stdout.write(_guide_table(guide))
@@ -90,15 +92,6 @@ def direction_summary(direction: Direction, guide: Guide) -> dict:
         "novelty_exempt": direction.novelty_exempt,
         "tracks": {code: track.model_dump() for code, track in direction.tracks.items()},
     }
-
-
-def quota_label(direction: Direction) -> str:
-    kind = direction.quota.kind
-    if kind == "unlimited":
-        return "不限"
-    if kind == "unstated":
-        return "未定"
-    return f"{'' if kind == 'exact' else '不超过'}{direction.quota_count}项"
 
 
 def _width(text: str) -> int:
@@ -140,7 +133,7 @@ def _guide_table(guide: Guide) -> str:
         if d.programme != programme:
             programme = d.programme
             lines.append(f"\n【{programme}】")
-        quota = quota_label(d)
+        quota = d.quota_label
         amount = labels.yuan(d.amount_max) if d.amount_max else "—"
         lines.append(
             f"方向{d.number:<3}{_pad(d.title, 44)} {_pad(d.section, 22)} {d.duration_years}年 "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from stplan.eligibility import labels
 from stplan.eligibility.facts import Application
+from stplan.eligibility.gc import collector_paused
 from stplan.eligibility.identifiers import ric_problem, uscc_problem
 from stplan.eligibility.rules import NO_FINDINGS, BatchLimit, Finding
 from stplan.guides.schema import Direction, Guide
@@ -44,12 +45,13 @@ def check_batch(
 ) -> list[Result]:
     """Check `applications` together: per-unit and per-county limits count them in
     submission order, after the `prior_counts` already taken (e.g. those submitted earlier)."""
-    findings = [list(application_findings(app, guide)) for app in applications]
-    _apply_batch_limits(applications, guide, findings, prior_counts or {})
-    return [
-        _result(app, guide.direction(app.direction), tuple(found))
-        for app, found in zip(applications, findings, strict=True)
-    ]
+    with collector_paused():
+        findings = [application_findings(app, guide) for app in applications]
+        _apply_batch_limits(applications, guide, findings, prior_counts or {})
+        return [
+            _result(app, guide.direction(app.direction), tuple(found))
+            for app, found in zip(applications, findings, strict=True)
+        ]
 
 
 def check_application(app: Application, guide: Guide, *, prior_counts: PriorCounts | None = None) -> Result:
@@ -114,11 +116,19 @@ def _finding(rule: str, message: str, clause: str, severity: str = "error") -> F
 
 def _track_findings(app: Application, direction: Direction) -> tuple[Finding, ...]:
     tracks = direction.tracks
-    clause = f"方向{direction.number} 资助金额" if direction.amount.kind == "per_track" else f"方向{direction.number}"
+    clause = (
+        f"方向{direction.number} 资助金额"
+        if direction.amount.kind == "per_track"
+        else f"方向{direction.number}"
+    )
     if not tracks:
         if app.track is None:
             return NO_FINDINGS
-        return (_finding("track", f"方向{direction.number}不分子类，已忽略填写的子类“{app.track}”。", clause, "warning"),)
+        return (
+            _finding(
+                "track", f"方向{direction.number}不分子类，已忽略填写的子类“{app.track}”。", clause, "warning"
+            ),
+        )
     choices = "、".join(f"{code}（{t.label}）" for code, t in tracks.items())
     if app.track is None:
         if not direction.track_required:

@@ -6,12 +6,14 @@ strict: a string where an integer belongs is an input error, never silently coer
 """
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-OrganizationKind = Literal["enterprise", "university", "institute", "hospital", "government", "social_org", "other"]
+OrganizationKind = Literal[
+    "enterprise", "university", "institute", "hospital", "government", "social_org", "other"
+]
 Qualification = Literal[
     "high_tech_enterprise",
     "gazelle",

@@ -8,9 +8,11 @@ tests hold both against independent implementations.
 """
 
 from datetime import date
+from operator import mul
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_USCC_CHARACTERS = frozenset(USCC_ALPHABET)
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -18,7 +20,7 @@ _RIC_CHECK = "10X98765432"
 
 
 def uscc_check_character(first17: str) -> str:
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), _USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -26,7 +28,7 @@ def uscc_problem(code: str) -> str | None:
     """Why `code` is not a valid 统一社会信用代码, in Chinese; None when it is."""
     if len(code) != 18:
         return f"应为18位，现为{len(code)}位"
-    if any(c not in _USCC_VALUE for c in code):
+    if not _USCC_CHARACTERS.issuperset(code):
         return "含有不允许的字符（只允许数字和除 I、O、Z、S、V 以外的大写字母）"
     if not code[2:8].isdigit():
         return "第3至8位登记管理机关行政区划码应为数字"
@@ -36,7 +38,7 @@ def uscc_problem(code: str) -> str | None:
 
 
 def ric_check_character(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _RIC_WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), _RIC_WEIGHTS))
     return _RIC_CHECK[total % 11]
 
 

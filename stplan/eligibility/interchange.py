@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from stplan.eligibility.facts import Application
+from stplan.eligibility.gc import collector_paused
 from stplan.guides.schema import Guide, GuideDataError, load_guide_data
 
 DEFAULT_GUIDE = "guilin-2022"
@@ -84,7 +85,7 @@ def _items_and_guide(document: object) -> tuple[list, str | None]:
     if isinstance(document, list):
         return document, None
     if not isinstance(document, dict):
-        raise InputError(["文件内容应为一个申报对象、申报对象的数组，或 {\"guide\": …, \"applications\": […]}"])
+        raise InputError(['文件内容应为一个申报对象、申报对象的数组，或 {"guide": …, "applications": […]}'])
     if "applications" not in document:
         return [document], None
     items, slug = document["applications"], document.get("guide")
@@ -96,6 +97,11 @@ def _items_and_guide(document: object) -> tuple[list, str | None]:
 
 
 def parse_applications(items: list, guide: Guide) -> list[Application]:
+    with collector_paused():
+        return _parse_applications(items, guide)
+
+
+def _parse_applications(items: list, guide: Guide) -> list[Application]:
     problems: list[str] = []
     applications: list[Application] = []
     seen: set[str] = set()

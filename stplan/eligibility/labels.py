@@ -88,3 +88,34 @@ def yuan(amount: int) -> str:
     if amount and amount % 10000 == 0:
         return f"{amount // 10000}万元"
     return f"{amount:,}元"
+
+
+RULE_KINDS = {
+    "closed": "不接受申报",
+    "lead_kinds": "牵头单位类型",
+    "no_partners": "单独申报",
+    "partner_kinds": "联合申报单位类型",
+    "units_include": "联合申报单位构成",
+    "min_units": "申报单位数下限",
+    "max_units": "承担单位数上限",
+    "max_subprojects": "课题数上限",
+    "lead_in_guilin": "在桂林市注册",
+    "lead_qualification": "牵头单位资质",
+    "partner_outside_province": "区外合作单位",
+    "recommendation_required": "推荐单位",
+    "attachments": "必备附件",
+    "matching": "匹配经费",
+    "enterprise_rd_expense": "企业研发经费",
+    "min_product_sales": "单品种年销售额",
+    "leader_talent_category": "负责人人才类别",
+    "leader_degree": "负责人学位",
+    "leader_discipline": "负责人学科领域",
+    "leader_arrived_within_years": "负责人到桂林工作年限",
+    "leader_max_age": "负责人年龄",
+    "leader_foreign_expert_class": "外国高端人才类别",
+    "core_senior_share": "核心成员正高职称比例",
+    "priority": "优先支持（提示）",
+    "officer_verify": "科室核实（提示）",
+    "per_unit_limit": "每个单位限报项数",
+    "per_county_limit": "每个县限报项数",
+}

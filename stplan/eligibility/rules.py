@@ -137,7 +137,9 @@ class LeadKinds(Rule):
             return None
         wanted = labels.names(labels.ORGANIZATION_KINDS, self.kinds)
         actual = labels.ORGANIZATION_KINDS[app.lead.kind]
-        return f"本方向限{wanted}牵头申报，牵头单位“{app.lead.name}”为{actual}。请由{wanted}作为第一申报单位。"
+        return (
+            f"本方向限{wanted}牵头申报，牵头单位“{app.lead.name}”为{actual}。请由{wanted}作为第一申报单位。"
+        )
 
 
 class NoPartners(Rule):
@@ -146,7 +148,9 @@ class NoPartners(Rule):
     def problem(self, app, direction):
         if not app.partners:
             return None
-        return f"本方向限单独申报，本申报有{len(app.partners)}个参与单位。请去掉参与单位，由牵头单位单独申报。"
+        return (
+            f"本方向限单独申报，本申报有{len(app.partners)}个参与单位。请去掉参与单位，由牵头单位单独申报。"
+        )
 
 
 class PartnerKinds(Rule):
@@ -314,7 +318,8 @@ class EnterpriseRdExpense(Rule):
         short = [
             u.name
             for u in app.units
-            if u.kind == "enterprise" and (u.rd_expense_last_year is None or u.rd_expense_last_year < self.min)
+            if u.kind == "enterprise"
+            and (u.rd_expense_last_year is None or u.rd_expense_last_year < self.min)
         ]
         if not short:
             return None
@@ -422,7 +427,9 @@ class LeaderForeignExpertClass(Rule):
         if stated in self.classes:
             return None
         shown = "未填写" if stated is None else f"为{stated}类"
-        return f"项目负责人须为符合国家外国高端人才{'/'.join(self.classes)}类条件的国（境）外专家，现{shown}。"
+        return (
+            f"项目负责人须为符合国家外国高端人才{'/'.join(self.classes)}类条件的国（境）外专家，现{shown}。"
+        )
 
 
 class CoreSeniorShare(Rule):
@@ -431,9 +438,7 @@ class CoreSeniorShare(Rule):
 
     def problem(self, app, direction):
         members = (app.leader, *app.team)
-        senior_core = sum(
-            1 for p in members if p.title == "senior" and (p.core_member or p is app.leader)
-        )
+        senior_core = sum(1 for p in members if p.title == "senior" and (p.core_member or p is app.leader))
         if senior_core * 100 >= self.min_percent * len(members):
             return None
         return (

@@ -12,6 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from stplan.eligibility.labels import yuan
 from stplan.eligibility.rules import AnyRule
 
 FundingMode = Literal["upfront", "yearly_tranches", "post_subsidy", "mixed", "award"]
@@ -112,6 +113,30 @@ class Direction(Data):
         if self.quota.kind == "per_track":
             return sum(t.quota for t in self.tracks.values())
         return self.quota.count
+
+    @property
+    def quota_label(self) -> str:
+        kind, count = self.quota.kind, self.quota_count
+        if kind == "per_track":
+            return "；".join(f"{t.label}不超过{t.quota}项" for t in self.tracks.values())
+        return {"unlimited": "不限项", "unstated": "未规定", "exact": f"{count}项"}.get(
+            kind, f"不超过{count}项"
+        )
+
+    @property
+    def amount_label(self) -> str:
+        a = self.amount
+        if a.kind == "per_track":
+            return "；".join(f"{t.label}不超过{yuan(t.amount_max)}" for t in self.tracks.values())
+        if a.kind == "range":
+            return f"{yuan(a.min)}至{yuan(a.max)}"
+        if a.kind == "fixed":
+            return f"每项{yuan(a.amount)}"
+        if a.kind == "post_subsidy":
+            return f"按新增经济效益后补助，最高{yuan(a.max)}"
+        if a.kind == "award":
+            return f"每年奖励{yuan(a.amount)}"
+        return f"不超过{yuan(a.max)}"
 
     @property
     def amount_max(self) -> int | None:

@@ -1,0 +1,146 @@
+"""The guide's data file held against the guide's own text (stplan/guides/data/guilin-2022.txt)."""
+
+import re
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from stplan.eligibility import labels
+from stplan.guides.schema import GuideDataError, load_guide_data
+
+GUIDE = load_guide_data("guilin-2022")
+TEXT = (resources.files("stplan.guides") / "data" / "guilin-2022.txt").read_text(encoding="utf-8")
+PROGRAMME_HEADINGS = set(GUIDE.programmes)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def paragraph(number: int) -> str:
+    """The guide's text for one 方向: from its heading to the next 方向's heading."""
+    start = TEXT.index(f"方向{number}：")
+    following = TEXT.find(f"方向{number + 1}：", start)
+    return TEXT[start : following if following != -1 else len(TEXT)]
+
+
+def field_line(number: int, name: str) -> str:
+    match = re.search(rf"{name}\s*[:：]\s*(.*)", paragraph(number))
+    assert match, f"方向{number} has no {name} line"
+    return match.group(1)
+
+
+def test_guide_text_copy_matches_shared_guide_when_present():
+    shared = Path(__file__).resolve().parents[2].parent / "shared" / "guide" / "guilin-2022-guide.txt"
+    if not shared.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    assert shared.read_text(encoding="utf-8") == TEXT
+
+
+def test_guide_has_forty_directions_numbered_one_to_forty():
+    assert [d.number for d in GUIDE.directions] == list(range(1, 41))
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions, ids=lambda d: f"方向{d.number}")
+def test_direction_heading_appears_in_guide_text(direction):
+    heading = f"方向{direction.number}：{direction.title}（{direction.section}{direction.section_role}）"
+    assert heading in TEXT
+
+
+def test_directions_per_programme_match_guide_counts():
+    assert Counter(d.programme for d in GUIDE.directions) == {
+        "重大专项计划": 3,
+        "重点研发计划": 16,
+        "创新平台和人才计划": 7,
+        "技术创新引导计划": 6,
+        "技术应用与推广计划": 7,
+        "奖励性后补助": 1,
+    }
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions, ids=lambda d: f"方向{d.number}")
+def test_direction_programme_is_the_nearest_programme_heading_above_it(direction):
+    lines = TEXT[: TEXT.index(f"方向{direction.number}：")].splitlines()
+    nearest = next(line.strip() for line in reversed(lines) if line.strip() in PROGRAMME_HEADINGS)
+    assert nearest == direction.programme
+
+
+def test_category_caps_match_guide_text():
+    caps = {c.name: c.max_projects for c in GUIDE.categories if c.max_projects}
+    assert caps == {"产业振兴": 40, "打造世界级旅游城市": 15, "乡村振兴": 30}
+    for name, cap in caps.items():
+        assert f"{name}（拟支持不超过{cap}项）" in TEXT
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions[:-1], ids=lambda d: f"方向{d.number}")
+def test_direction_duration_appears_in_its_paragraph(direction):
+    line = re.search(r"实施(?:年限|期限)\s*[:：]\s*(\d+)年", paragraph(direction.number))
+    assert int(line.group(1)) == direction.duration_years
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions[:-1], ids=lambda d: f"方向{d.number}")
+def test_direction_amount_figures_appear_in_its_amount_line(direction):
+    line = squeeze(field_line(direction.number, "资助金额"))
+    amount = direction.amount
+    figures = [amount.min, amount.max, amount.amount, amount.base, amount.increment, amount.threshold]
+    figures += [t.amount_max for t in direction.tracks.values()]
+    stated = [f for f in figures if f]
+    assert stated
+    for figure in stated:
+        assert f"{figure // 10000}万元" in line or f"{figure // 10000}-" in line
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions[:-1], ids=lambda d: f"方向{d.number}")
+def test_direction_funding_mode_appears_in_its_line(direction):
+    line = field_line(direction.number, "资助方式")
+    assert labels.FUNDING_MODES[direction.funding_mode] in line or (
+        direction.funding_mode == "mixed" and "前资助与后补助结合" in line
+    )
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions, ids=lambda d: f"方向{d.number}")
+def test_direction_quota_matches_its_line(direction):
+    match = re.search(r"拟立项数\s*[:：]\s*(.*)", paragraph(direction.number))
+    if direction.quota.kind == "unstated":
+        assert match is None
+        return
+    if direction.number == 40:
+        assert direction.quota.kind == "unlimited" and "不需要申报" in paragraph(40)
+        return
+    line = match.group(1)
+    if direction.quota.kind == "per_track":
+        for track in direction.tracks.values():
+            assert f"{track.label}不超过{track.quota}项" in line
+    else:
+        expected = {"exact": f"{direction.quota.count}项", "at_most": f"不超过{direction.quota.count}项"}
+        assert line.strip() == expected.get(direction.quota.kind, "不限项")
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions, ids=lambda d: f"方向{d.number}")
+def test_direction_texts_are_verbatim_from_the_guide(direction):
+    text = squeeze(paragraph(direction.number))
+    for field in (direction.research_scope, direction.indicators, direction.requirements):
+        assert squeeze(field) in text
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions, ids=lambda d: f"方向{d.number}")
+def test_novelty_exemption_matches_guide_text(direction):
+    assert direction.novelty_exempt == ("免查新报告" in paragraph(direction.number))
+
+
+@pytest.mark.parametrize("direction", GUIDE.directions, ids=lambda d: f"方向{d.number}")
+def test_rule_clauses_name_paragraphs_the_direction_has(direction):
+    items = [line for line in direction.requirements.splitlines() if line.strip()]
+    for rule in direction.rules:
+        numbered = re.fullmatch(r"申报要求(\d+)", rule.clause)
+        if numbered:
+            assert int(numbered.group(1)) <= len(items), rule.clause
+        else:
+            assert rule.clause in ("申报要求", "相关要求") or re.fullmatch(r"考核指标\d", rule.clause)
+
+
+def test_unknown_guide_is_refused_in_chinese():
+    with pytest.raises(GuideDataError, match="没有名为 guilin-1999 的申报指南"):
+        load_guide_data("guilin-1999")

@@ -1,0 +1,81 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from stplan.guides.services import load_guide
+
+
+@pytest.fixture
+def guide(db):
+    return load_guide(slug="guilin-2022")
+
+
+def test_guide_page_lists_every_direction_without_login(client, guide):
+    response = client.get(reverse("guides:guide_detail", args=[guide.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for direction in guide.directions.all():
+        assert direction.title in html
+    assert "产业振兴（拟支持不超过40项）" in html
+    assert "不超过800万元" in html
+
+
+def test_guide_page_is_in_simplified_chinese_by_default(client, guide):
+    html = client.get(reverse("guides:guide_detail", args=[guide.slug])).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "实施年限" in html and "资助方式" in html
+
+
+def test_guide_page_filters_by_section(client, guide):
+    url = reverse("guides:guide_detail", args=[guide.slug])
+    html = client.get(url, {"section": "农业农村科技科"}).content.decode()
+    assert "数字农业先进适用技术集成应用与示范" in html
+    assert "高端软件研发" not in html
+
+
+def test_guide_page_ignores_unknown_section(client, guide):
+    url = reverse("guides:guide_detail", args=[guide.slug])
+    html = client.get(url, {"section": "不存在的科室"}).content.decode()
+    assert "高端软件研发" in html
+
+
+def test_direction_page_shows_requirements_and_rules(client, guide):
+    html = client.get(reverse("guides:direction_detail", args=[guide.slug, 25])).content.decode()
+    assert "青年创新人才科研专项" in html
+    assert "每个单位限报5项" in html
+    assert "负责人年龄" in html
+    assert "41周岁生日当天起即不再符合" in html
+
+
+def test_unknown_direction_is_not_found(client, guide):
+    assert client.get(reverse("guides:direction_detail", args=[guide.slug, 99])).status_code == 404
+
+
+def test_unknown_guide_is_not_found(client, db):
+    assert client.get(reverse("guides:guide_detail", args=["guilin-1999"])).status_code == 404
+
+
+def test_root_redirects_to_guides(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("guides:guide_list")
+
+
+def test_admin_lists_directions_for_bureau_admin(client, guide):
+    admin = get_user_model().objects.create_superuser("chief", password="pw-123456")
+    client.force_login(admin)
+    response = client.get(reverse("admin:guides_direction_changelist"))
+    assert response.status_code == 200
+    assert "优势产业关键核心技术研发与产业化" in response.content.decode()
+
+
+def test_admin_is_closed_to_anonymous_visitors(client, guide):
+    response = client.get(reverse("admin:guides_direction_changelist"))
+    assert response.status_code == 302
+
+
+def test_guide_page_switches_to_english(client, guide):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("guides:guide_detail", args=[guide.slug])).content.decode()
+    assert '<html lang="en">' in html
+    assert "Duration" in html and "Funding mode" in html

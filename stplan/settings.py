@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("STPLAN_DATA_DIR", BASE_DIR.parent / "var"))
+# The embedded SQLite default must work on a fresh checkout with no set-up.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("STPLAN_DEBUG", "1") == "1"
 # The default key is for the demo and tests only; production sets STPLAN_SECRET_KEY.

@@ -116,11 +116,7 @@ def _finding(rule: str, message: str, clause: str, severity: str = "error") -> F
 
 def _track_findings(app: Application, direction: Direction) -> tuple[Finding, ...]:
     tracks = direction.tracks
-    clause = (
-        f"方向{direction.number} 资助金额"
-        if direction.amount.kind == "per_track"
-        else f"方向{direction.number}"
-    )
+    clause = f"方向{direction.number} {direction.track_clause}"
     if not tracks:
         if app.track is None:
             return NO_FINDINGS
@@ -187,6 +183,12 @@ def _post_subsidy_findings(app: Application, direction: Direction, clause: str) 
         )
         return (_finding("amount", message, clause),)
     subsidy = amount.post_subsidy(new_benefit=outcomes.new_benefit, budget_executed=outcomes.budget_executed)
+    if subsidy == 0:
+        message = (
+            f"补助额不超过项目预算实际执行额的{amount.max_share_of_executed_percent}%，"
+            f"实际执行额为{labels.yuan(outcomes.budget_executed)}，按公式可补助0元。"
+        )
+        return (_finding("amount", message, clause),)
     if app.funding.requested <= subsidy:
         return NO_FINDINGS
     message = f"申请金额{labels.yuan(app.funding.requested)}高于按指南公式测算的补助额{labels.yuan(subsidy)}，以测算额为准。"

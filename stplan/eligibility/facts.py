@@ -5,6 +5,7 @@ forms, so that every entry point feeds the eligibility engine the same shapes. T
 strict: a string where an integer belongs is an input error, never silently coerced.
 """
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -61,15 +62,27 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 Yuan = Annotated[StrictInt, Field(ge=0)]
 
 
-def _text_only(value: object) -> object:
-    # JSON has no date type: a date must arrive as text, not as a number pydantic would read as a timestamp.
-    if isinstance(value, date | datetime | str):
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+
+
+def _iso_date(value: object) -> object:
+    # Only ISO text: pydantic would otherwise read "1652148000" or 1652148000 as a Unix timestamp.
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
         return value
-    raise ValueError("not text")
+    raise ValueError("应为日期 YYYY-MM-DD")
 
 
-IsoDate = Annotated[date, BeforeValidator(_text_only), Field(strict=False)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_text_only), Field(strict=False)]
+def _iso_datetime(value: object) -> object:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.fullmatch(value)):
+        return value
+    raise ValueError("应为时间 YYYY-MM-DDTHH:MM:SS")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date), Field(strict=False)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime), Field(strict=False)]
 
 
 # JSON arrays arrive as lists: container fields are lax (list to tuple), their items stay strict.

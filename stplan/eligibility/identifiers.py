@@ -53,7 +53,8 @@ def ric_problem(number: str) -> str | None:
     """Why `number` is not a valid 居民身份证号码, in Chinese; None when it is."""
     if len(number) != 18:
         return f"应为18位，现为{len(number)}位"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # str.isdigit() admits full-width and other scripts' digits; the standard allows ASCII only.
+    if not (number.isascii() and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
         return "前17位应为数字，末位应为数字或大写 X"
     if ric_birth_date(number) is None:
         return "出生日期码不是有效日期"

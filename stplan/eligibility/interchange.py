@@ -5,6 +5,7 @@ Every input problem becomes one Chinese line naming the application and the key 
 all its problems listed; nothing half-read reaches the engine.
 """
 
+import errno
 import json
 from dataclasses import dataclass
 
@@ -41,6 +42,23 @@ _TYPE_NAMES = {
 }
 
 
+_JSON_ERRORS = {
+    "Expecting value": "此处应有一个值",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting property name enclosed in double quotes": "键名应使用双引号",
+    "Unterminated string": "字符串缺少结尾的双引号",
+    "Invalid control character": "字符串中有不允许的控制字符",
+    "Invalid \\escape": "字符串中有无效的转义",
+    "Extra data": "JSON 之后还有多余内容",
+}
+_OS_ERRORS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EISDIR: "这是一个目录，不是文件",
+}
+
+
 class InputError(Exception):
     """The file could not be read as applications; `problems` are Chinese lines for the user."""
 
@@ -60,7 +78,8 @@ def read_batch_file(path: str, *, guide_slug: str | None = None) -> Batch:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        raise InputError([f"无法读取文件 {path}：{exc.strerror}"]) from exc
+        reason = _OS_ERRORS.get(exc.errno, exc.strerror)
+        raise InputError([f"无法读取文件 {path}：{reason}"]) from exc
     return read_batch(raw, guide_slug=guide_slug)
 
 
@@ -72,7 +91,8 @@ def read_batch(raw: bytes | str, *, guide_slug: str | None = None) -> Batch:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError([f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列：{exc.msg}"]) from exc
+        reason = next((zh for en, zh in _JSON_ERRORS.items() if exc.msg.startswith(en)), exc.msg)
+        raise InputError([f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列：{reason}"]) from exc
     items, slug = _items_and_guide(document)
     try:
         guide = load_guide_data(guide_slug or slug or DEFAULT_GUIDE)
@@ -147,9 +167,10 @@ def _message(error: dict) -> str:
     if kind == "missing":
         return "缺少必填项"
     if kind == "literal_error":
-        return f"取值无效（{error['input']!r}），可选：{error['ctx']['expected']}"
+        choices = error["ctx"]["expected"].replace("' or '", "'、'").replace("', '", "'、'")
+        return f"取值无效（{error['input']!r}），可选：{choices}"
     if kind in _TYPE_NAMES:
         return _TYPE_NAMES[kind].format(**error.get("ctx", {}))
     if kind == "value_error":
-        return "应为日期或时间文本"
+        return str(error["ctx"]["error"])
     return "取值无效"

@@ -103,6 +103,8 @@ class Direction(Data):
     rules: tuple[AnyRule, ...] = ()
     tracks: dict[str, Track] = Field(default_factory=dict)
     track_required: bool = False
+    # Where the guide defines the 子类, cited by findings about them.
+    track_clause: str = "申报要求"
 
     @property
     def accepts_applications(self) -> bool:

@@ -79,3 +79,10 @@ def test_guide_page_switches_to_english(client, guide):
     html = client.get(reverse("guides:guide_detail", args=[guide.slug])).content.decode()
     assert '<html lang="en">' in html
     assert "Duration" in html and "Funding mode" in html
+
+
+def test_guide_page_stays_chinese_for_an_english_browser(client, guide):
+    url = reverse("guides:guide_detail", args=[guide.slug])
+    html = client.get(url, headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "实施年限" in html

@@ -121,7 +121,7 @@ class Direction(Data):
         kind, count = self.quota.kind, self.quota_count
         if kind == "per_track":
             return "；".join(f"{t.label}不超过{t.quota}项" for t in self.tracks.values())
-        return {"unlimited": "不限项", "unstated": "未规定", "exact": f"{count}项"}.get(
+        return {"unlimited": "不限项", "unstated": "未单列（受类别总数约束）", "exact": f"{count}项"}.get(
             kind, f"不超过{count}项"
         )
 

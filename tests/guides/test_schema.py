@@ -144,3 +144,32 @@ def test_rule_clauses_name_paragraphs_the_direction_has(direction):
 def test_unknown_guide_is_refused_in_chinese():
     with pytest.raises(GuideDataError, match="没有名为 guilin-1999 的申报指南"):
         load_guide_data("guilin-1999")
+
+
+@pytest.mark.parametrize(
+    ("number", "label"),
+    [
+        (1, "1项"),
+        (2, "不超过3项"),
+        (4, "未单列（受类别总数约束）"),
+        (24, "不限项"),
+        (39, "临床医学研究项目不超过60项；重点临床专科科研能力提升项目不超过3项"),
+    ],
+)
+def test_direction_quota_label_reads_as_the_guide_says(number, label):
+    assert GUIDE.direction(number).quota_label == label
+
+
+@pytest.mark.parametrize(
+    ("number", "label"),
+    [
+        (1, "不超过800万元"),
+        (24, "每项10万元"),
+        (29, "20万元至50万元"),
+        (27, "按新增经济效益后补助，最高30万元"),
+        (39, "临床医学研究项目不超过3万元；重点临床专科科研能力提升项目不超过20万元"),
+        (40, "每年奖励30万元"),
+    ],
+)
+def test_direction_amount_label_reads_as_the_guide_says(number, label):
+    assert GUIDE.direction(number).amount_label == label

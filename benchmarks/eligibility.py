@@ -125,7 +125,7 @@ def main() -> None:
 
     guide = load_guide_data("guilin-2022")
     started = time.perf_counter()
-    with collector_paused():
+    with collector_paused(args.n):
         raw = synthetic_applications(args.n, args.seed)
     generated = time.perf_counter()
     applications = parse_applications(raw, guide)

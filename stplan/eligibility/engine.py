@@ -45,7 +45,7 @@ def check_batch(
 ) -> list[Result]:
     """Check `applications` together: per-unit and per-county limits count them in
     submission order, after the `prior_counts` already taken (e.g. those submitted earlier)."""
-    with collector_paused():
+    with collector_paused(len(applications)):
         findings = [application_findings(app, guide) for app in applications]
         _apply_batch_limits(applications, guide, findings, prior_counts or {})
         return [
@@ -98,12 +98,17 @@ def _apply_batch_limits(
         (i, app, rule)
         for i, app in enumerate(applications)
         for rule in guide.direction(app.direction).rules
-        if isinstance(rule, BatchLimit) and guide.direction(app.direction).accepts_applications
+        if isinstance(rule, BatchLimit)
+        and guide.direction(app.direction).accepts_applications
+        and (rule.when is None or rule.when.holds(app))
     ]
     limited.sort(key=lambda item: (item[1].submitted_local, item[0]))
     counts: dict[tuple[int, str, str], int] = defaultdict(int)
     for i, app, rule in limited:
-        counter = (app.direction, rule.kind, rule.key(app))
+        key = rule.key(app)
+        if key is None:
+            continue
+        counter = (app.direction, rule.kind, key)
         counts[counter] += 1
         position = prior.get(counter, 0) + counts[counter]
         if position > rule.max:

@@ -10,7 +10,16 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 OrganizationKind = Literal[
     "enterprise", "university", "institute", "hospital", "government", "social_org", "other"
@@ -82,7 +91,21 @@ def _iso_datetime(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date), Field(strict=False)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime), Field(strict=False)]
+
+
+def _convertible(value: datetime) -> datetime:
+    # An offset near the ends of the calendar cannot be carried to Shanghai time.
+    if value.tzinfo is not None:
+        try:
+            value.astimezone(SHANGHAI)
+        except OverflowError:
+            raise ValueError("时间超出可表示的范围") from None
+    return value
+
+
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(_iso_datetime), AfterValidator(_convertible), Field(strict=False)
+]
 
 
 # JSON arrays arrive as lists: container fields are lax (list to tuple), their items stay strict.

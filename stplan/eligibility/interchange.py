@@ -117,7 +117,7 @@ def _items_and_guide(document: object) -> tuple[list, str | None]:
 
 
 def parse_applications(items: list, guide: Guide) -> list[Application]:
-    with collector_paused():
+    with collector_paused(len(items)):
         return _parse_applications(items, guide)
 
 

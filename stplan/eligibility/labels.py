@@ -60,14 +60,6 @@ DISCIPLINES = {
     "other": "其他",
 }
 
-TITLES = {
-    "senior": "正高",
-    "associate_senior": "副高",
-    "intermediate": "中级",
-    "junior": "初级",
-    "none": "无职称",
-}
-
 FUNDING_MODES = {
     "upfront": "前资助",
     "yearly_tranches": "分年拨付",

@@ -304,10 +304,14 @@ class Matching(Rule):
 
 
 def _enterprise_matching(app: Application, enterprises: list[Organization]) -> int:
-    stated = [u.matching for u in enterprises if u.matching is not None]
-    if stated:
-        return sum(stated)
-    return app.funding.matching if app.lead.kind == "enterprise" else 0
+    """The enterprises' own money: their stated shares, and for an enterprise lead that states
+    none, what the project's matching funds leave after the other units' stated shares."""
+    stated = sum(u.matching for u in enterprises if u.matching is not None)
+    lead = app.lead
+    if lead.kind == "enterprise" and lead.matching is None:
+        others = sum(p.matching for p in app.partners if p.matching is not None)
+        stated += max(0, app.funding.matching - others)
+    return stated
 
 
 class EnterpriseRdExpense(Rule):
@@ -479,7 +483,8 @@ class BatchLimit(Rule):
     def problem(self, app, direction):
         return None
 
-    def key(self, app: Application) -> str:
+    def key(self, app: Application) -> str | None:
+        """What the limit counts by; None leaves the application uncounted (its own finding says why)."""
         raise NotImplementedError
 
     def over_limit(self, app: Application, direction: Direction, position: int) -> Finding:
@@ -497,7 +502,7 @@ class PerUnitLimit(BatchLimit):
     counted: ClassVar[str] = "每个单位"
 
     def key(self, app):
-        return app.lead.credit_code.upper()
+        return app.lead.credit_code
 
     def subject(self, app):
         return f"“{app.lead.name}”"
@@ -507,12 +512,16 @@ class PerCountyLimit(BatchLimit):
     kind: Literal["per_county_limit"]
     counted: ClassVar[str] = "每个县（市、区）"
 
+    def problem(self, app, direction):
+        if app.lead.county.strip():
+            return None
+        return "牵头单位未填写所在县（市、区），无法核对每个县（市、区）的限报项数。请填写牵头单位注册地所在县（市、区）。"
+
     def key(self, app):
-        lead = app.lead
-        return f"{lead.province}/{lead.county}" if lead.county else lead.credit_code.upper()
+        return f"{app.lead.province}/{app.lead.county}" if app.lead.county.strip() else None
 
     def subject(self, app):
-        return app.lead.county or f"“{app.lead.name}”"
+        return app.lead.county
 
 
 AnyRule = Annotated[

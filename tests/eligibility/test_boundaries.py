@@ -585,3 +585,67 @@ def test_prior_counts_per_county_limit_direction33(prior, verdict):
 
     assert result.verdict == verdict
     assert errors(result) == ([] if verdict == "eligible" else [("per_county_limit", "方向33 申报要求")])
+
+
+def test_matching_enterprise_part_lead_without_stated_share_takes_the_rest_of_the_matching():
+    # 方向14: the lead enterprise states no share; its partner enterprise states 1,000 元.
+    data = eligible(
+        14,
+        lead__matching=None,
+        partners=[enterprise(matching=1_000)],
+        funding__requested=100_000,
+        funding__matching=900_000,
+    )
+
+    result = check(data)
+
+    assert result.verdict == "eligible"
+    assert errors(result) == []
+
+
+def test_matching_enterprise_part_lead_share_is_what_others_leave():
+    # 900,000 of matching, 700,001 stated by a university partner: the lead has 299,999 < 3 × 100,000.
+    data = eligible(
+        14,
+        lead__matching=None,
+        partners=[university(matching=700_001)],
+        funding__requested=100_000,
+        funding__matching=900_000,
+    )
+
+    assert errors(check(data)) == [("matching", "方向14 申报要求")]
+
+
+def test_per_county_limit_needs_the_lead_county():
+    data = eligible(33, lead__county="")
+
+    result = check(data)
+
+    assert errors(result) == [("per_county_limit", "方向33 申报要求")]
+
+
+def test_per_county_limit_blank_counties_do_not_share_a_slot_silently():
+    first = eligible(33, id="C-1", lead__county="", submitted_at="2022-05-01T09:00:00")
+    second = eligible(33, id="C-2", lead__county="", submitted_at="2022-05-02T09:00:00")
+
+    results = check_batch([Application.model_validate(d) for d in (first, second)], GUIDE)
+
+    assert [errors(r) for r in results] == [[("per_county_limit", "方向33 申报要求")]] * 2
+
+
+def test_batch_limit_counts_only_applications_its_condition_covers():
+    document = GUIDE.model_dump(mode="json")
+    direction = next(d for d in document["directions"] if d["number"] == 25)
+    limit = next(r for r in direction["rules"] if r["kind"] == "per_unit_limit")
+    limit.update(max=1, when={"has_partner": True})
+    guide = type(GUIDE).model_validate(document)
+    lead = eligible(25)["lead"]
+    alone = [eligible(25, id=f"Y-{i}", lead=lead, submitted_at=f"2022-05-0{i}T09:00:00") for i in (1, 2)]
+    joint = [
+        eligible(25, id=f"J-{i}", lead=lead, partners=[university()], submitted_at=f"2022-05-0{i}T10:00:00")
+        for i in (3, 4)
+    ]
+
+    results = check_batch([Application.model_validate(d) for d in alone + joint], guide)
+
+    assert [r.verdict for r in results] == ["eligible", "eligible", "eligible", "ineligible"]

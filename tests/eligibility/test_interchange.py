@@ -273,3 +273,10 @@ def test_read_batch_unknown_code_lists_the_allowed_codes_in_chinese():
         "A-017: lead.kind: 取值无效（'company'），可选：'enterprise'、'university'、'institute'、"
         "'hospital'、'government'、'social_org'、'other'"
     ]
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-05:00", "0001-01-01T01:00:00+14:00"])
+def test_read_batch_time_beyond_the_calendar_is_input_error(moment):
+    data = _with(ApplicationData(id="A-017"), moment, "submitted_at")
+
+    assert problems_of(dumps(data)) == ["A-017: submitted_at: 时间超出可表示的范围"]

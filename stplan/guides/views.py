@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from stplan.eligibility import labels
 from stplan.guides import selectors
+from stplan.guides.schema import load_guide_data
 
 
 def guide_list(request):
@@ -29,5 +30,18 @@ def direction_detail(request, slug: str, number: int):
     rules = [
         {**rule, "kind_label": labels.RULE_KINDS[rule["kind"]]} for rule in direction.data.get("rules", [])
     ]
-    context = {"guide": guide, "direction": direction, "rules": rules}
+    metrics = load_guide_data(guide.slug).metrics
+    spec = direction.spec
+    targets = [
+        {
+            "label": metrics[t.metric].label,
+            "unit": metrics[t.metric].unit,
+            "min": t.min,
+            "max": t.max,
+            "track": spec.tracks[t.track].label if t.track else "",
+            "alternative": t.alternative or "",
+        }
+        for t in spec.targets
+    ]
+    context = {"guide": guide, "direction": direction, "rules": rules, "targets": targets}
     return render(request, "guides/direction_detail.html", context)

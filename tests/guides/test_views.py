@@ -86,3 +86,10 @@ def test_guide_page_stays_chinese_for_an_english_browser(client, guide):
     html = client.get(url, headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="zh-hans">' in html
     assert "实施年限" in html
+
+
+def test_direction_page_lists_structured_indicators(client, guide):
+    html = client.get(reverse("guides:direction_detail", args=[guide.slug, 1])).content.decode()
+    assert "可量化的考核指标" in html
+    assert "产业重大技术突破" in html
+    assert "3–5 项" in html

@@ -25,8 +25,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
+    "stplan.accounts",
     "stplan.guides",
+    "stplan.applications",
     "stplan.demo",
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [
@@ -37,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -77,4 +87,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
-LOGIN_URL = "admin:login"
+MEDIA_ROOT = Path(os.environ.get("STPLAN_MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = "media/"
+STPLAN_MAX_ATTACHMENT_BYTES = int(os.environ.get("STPLAN_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024
+# Uploads larger than the attachment limit are refused by the service with a message; the
+# request body limit sits above it so that the refusal, not a 400 page, is what users see.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+EMAIL_BACKEND = os.environ.get("STPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("STPLAN_FROM_EMAIL", "noreply@stplan.local")

@@ -65,6 +65,7 @@ Degree = Literal["doctorate", "master", "bachelor", "other"]
 Discipline = Literal["natural_science", "engineering", "agriculture", "medical", "social_science", "other"]
 Title = Literal["senior", "associate_senior", "intermediate", "junior", "none"]
 IdType = Literal["resident_id", "passport", "other"]
+RecommenderKind = Literal["county_st", "department"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -170,6 +171,7 @@ class Application(Fact):
     outcomes: Outcomes | None = None
     attachments: Annotated[frozenset[AttachmentCode], Field(strict=False)] = frozenset()
     recommended_by: StrictStr | None = None
+    recommended_by_kind: RecommenderKind | None = None
 
     @property
     def units(self) -> tuple[Organization, ...]:

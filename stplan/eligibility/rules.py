@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from stplan.eligibility import labels
-from stplan.eligibility.facts import Application, Organization, Person
+from stplan.eligibility.facts import Application, Organization, Person, RecommenderKind
 from stplan.eligibility.identifiers import ric_birth_date, ric_problem
 
 if TYPE_CHECKING:
@@ -244,11 +244,16 @@ class PartnerOutsideProvince(Rule):
 
 class RecommendationRequired(Rule):
     kind: Literal["recommendation_required"]
+    # Which kinds of 推荐单位 may recommend; checked where the kind is known (the web 申报书),
+    # since the interchange format names the 推荐单位 only.
+    recommender_kinds: tuple[RecommenderKind, ...] = ()
 
     def problem(self, app, direction):
-        if app.recommended_by and app.recommended_by.strip():
-            return None
-        return "本方向申报材料须由县（市、区）科技主管部门推荐，未填写推荐单位。"
+        if not (app.recommended_by and app.recommended_by.strip()):
+            return "本方向申报材料须由县（市、区）科技主管部门推荐，未填写推荐单位。"
+        if self.recommender_kinds and app.recommended_by_kind not in (None, *self.recommender_kinds):
+            return f"本方向申报材料须由县（市、区）科技主管部门推荐，所选推荐单位“{app.recommended_by}”不是县（市、区）科技主管部门。"
+        return None
 
 
 class Attachments(Rule):

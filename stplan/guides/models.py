@@ -31,6 +31,15 @@ class Guide(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     data_sha256 = models.CharField(_("数据文件 SHA-256"), max_length=64)
     loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
+    # The call window is the bureau's decision, not the guide text's: set in the admin, and
+    # never touched by reloading the data file.
+    opens_at = models.DateTimeField(_("申报开始"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("申报截止"), null=True, blank=True)
+    revision_days = models.PositiveSmallIntegerField(
+        _("退回修改期限（天）"),
+        default=7,
+        help_text=_("截止后，被退回修改的申报在退回之日起这么多天内仍可重新提交。"),
+    )
 
     class Meta:
         verbose_name = _("申报指南")

@@ -1,0 +1,80 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from stplan.accounts.models import Unit
+from stplan.eligibility import labels
+from stplan.eligibility.identifiers import uscc_problem
+
+UNIT_FIELDS = [
+    "name",
+    "credit_code",
+    "kind",
+    "province",
+    "city",
+    "county",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+]
+
+
+class UnitForm(forms.ModelForm):
+    qualifications = forms.MultipleChoiceField(
+        label=_("单位资质"),
+        choices=list(labels.QUALIFICATIONS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Unit
+        fields = [*UNIT_FIELDS, "qualifications"]
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"].strip().upper()
+        if problem := uscc_problem(code):
+            raise forms.ValidationError(_("统一社会信用代码%(problem)s，请核对。") % {"problem": problem})
+        duplicate = Unit.objects.filter(credit_code=code).exclude(pk=self.instance.pk)
+        if duplicate.exists():
+            raise forms.ValidationError(
+                _("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。")
+            )
+        return code
+
+
+class AccountForm(forms.Form):
+    username = forms.RegexField(
+        label=_("用户名"),
+        regex=r"^[A-Za-z0-9_.@+-]{3,40}$",
+        error_messages={"invalid": _("用户名为3-40位字母、数字或 _.@+-")},
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    email = forms.EmailField(label=_("邮箱"))
+    phone = forms.CharField(label=_("手机号码"), max_length=30)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        elif data.get("password"):
+            try:
+                validate_password(data["password"])
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    email = forms.EmailField(label=_("邮箱"))
+
+
+class AcceptInvitationForm(AccountForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["full_name"]
+        del self.fields["email"]

@@ -1,0 +1,144 @@
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from stplan.accounts.models import Invitation, Role, Unit, UnitEvent, UnitStatus, User
+from stplan.eligibility.identifiers import uscc_problem
+from stplan.errors import ServiceError
+from stplan.notifications import notify
+
+
+@dataclass(frozen=True)
+class UnitTransition:
+    source: str
+    target: str
+    roles: frozenset[str]
+    reason_required: bool = False
+
+
+# 注册审核: the only ways a unit's registration status may change.
+UNIT_TRANSITIONS = {
+    "approve": UnitTransition("pending", "approved", frozenset({Role.BUREAU_ADMIN})),
+    "reject": UnitTransition("pending", "rejected", frozenset({Role.BUREAU_ADMIN}), reason_required=True),
+    "resubmit": UnitTransition("rejected", "pending", frozenset({Role.UNIT_ADMIN})),
+}
+
+
+def normalise_credit_code(code: str) -> str:
+    return code.strip().upper()
+
+
+@transaction.atomic
+def register_unit(
+    *,
+    unit_fields: dict,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str,
+    phone: str,
+) -> User:
+    """A unit registers itself with its first administrator; the bureau reviews it."""
+    code = normalise_credit_code(unit_fields["credit_code"])
+    if problem := uscc_problem(code):
+        raise ServiceError(f"统一社会信用代码{problem}")
+    if Unit.objects.filter(credit_code=code).exists():
+        raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。")
+    if User.objects.filter(username=username).exists():
+        raise ServiceError("该用户名已被使用，请换一个。")
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(**{**unit_fields, "credit_code": code, "status": UnitStatus.PENDING})
+    except IntegrityError:
+        raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。") from None
+    user = User(
+        username=username, full_name=full_name, email=email, phone=phone, role=Role.UNIT_ADMIN, unit=unit
+    )
+    user.set_password(password)
+    user.save()
+    UnitEvent.objects.create(unit=unit, actor=user, action="register", from_status="", to_status="pending")
+    notify(
+        recipients=User.objects.filter(role=Role.BUREAU_ADMIN).values_list("email", flat=True),
+        subject=f"新单位注册待审核：{unit.name}",
+        body=f"{unit.name}（{unit.credit_code}）提交了注册申请，请登录系统进行注册审核。",
+    )
+    return user
+
+
+@transaction.atomic
+def transition_unit(*, unit: Unit, action: str, actor: User, reason: str = "") -> Unit:
+    rule = UNIT_TRANSITIONS.get(action)
+    if rule is None:
+        raise ServiceError("不支持的操作。")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if actor.role not in rule.roles or (actor.role == Role.UNIT_ADMIN and actor.unit_id != unit.pk):
+        raise ServiceError("您没有权限进行此操作。")
+    if unit.status != rule.source:
+        raise ServiceError(f"该单位当前状态为“{unit.get_status_display()}”，不能进行此操作。")
+    reason = reason.strip()
+    if rule.reason_required and not reason:
+        raise ServiceError("请填写理由。")
+    UnitEvent.objects.create(
+        unit=unit, actor=actor, action=action, from_status=unit.status, to_status=rule.target, reason=reason
+    )
+    unit.status = rule.target
+    if action != "resubmit":
+        unit.review_reason = reason
+    unit.save(update_fields=["status", "review_reason"])
+    verdict = {"approve": "已通过", "reject": "未通过", "resubmit": "已重新提交"}[action]
+    notify(
+        recipients=unit.people.filter(role=Role.UNIT_ADMIN).values_list("email", flat=True),
+        subject=f"单位注册审核{verdict}：{unit.name}",
+        body=f"{unit.name}的注册审核结果：{verdict}。" + (f"\n理由：{reason}" if reason else ""),
+    )
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, unit: Unit, actor: User, fields: dict) -> Unit:
+    if actor.role != Role.UNIT_ADMIN or actor.unit_id != unit.pk:
+        raise ServiceError("您没有权限修改该单位信息。")
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def invite_person(*, unit: Unit, invited_by: User, full_name: str, email: str) -> Invitation:
+    if invited_by.role != Role.UNIT_ADMIN or invited_by.unit_id != unit.pk:
+        raise ServiceError("只有本单位管理员可以邀请人员。")
+    if not Unit.objects.get(pk=unit.pk).is_approved:
+        raise ServiceError("单位注册审核通过后才能邀请人员。")
+    invitation = Invitation.objects.create(
+        unit=unit, full_name=full_name, email=email, token=secrets.token_urlsafe(32), invited_by=invited_by
+    )
+    notify(
+        recipients=[email],
+        subject=f"{unit.name}邀请您注册为项目负责人",
+        body=f"{full_name}：\n{unit.name}邀请您在科技计划项目管理系统注册为项目负责人。请打开邀请链接：/accounts/invite/{invitation.token}/",
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, username: str, password: str, phone: str) -> User:
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.accepted_by_id is not None:
+        raise ServiceError("邀请链接无效或已被使用。")
+    if User.objects.filter(username=username).exists():
+        raise ServiceError("该用户名已被使用，请换一个。")
+    user = User(
+        username=username,
+        full_name=invitation.full_name,
+        email=invitation.email,
+        phone=phone,
+        role=Role.LEADER,
+        unit=invitation.unit,
+    )
+    user.set_password(password)
+    user.save()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_by"])
+    return user

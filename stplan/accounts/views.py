@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from stplan.accounts import services
+from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, UnitForm
+from stplan.accounts.models import Invitation, Role, Unit, UnitStatus
+from stplan.errors import ServiceError
+
+
+def register(request):
+    unit_form = UnitForm(request.POST or None, prefix="unit")
+    account_form = AccountForm(request.POST or None, prefix="account")
+    if request.method == "POST" and unit_form.is_valid() and account_form.is_valid():
+        account = account_form.cleaned_data
+        try:
+            user = services.register_unit(
+                unit_fields={k: v for k, v in unit_form.cleaned_data.items()},
+                username=account["username"],
+                password=account["password"],
+                full_name=account["full_name"],
+                email=account["email"],
+                phone=account["phone"],
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "注册申请已提交，科技局审核通过后即可邀请项目负责人并开展申报。")
+            return redirect("accounts:unit")
+    return render(request, "accounts/register.html", {"unit_form": unit_form, "account_form": account_form})
+
+
+@login_required
+def unit_profile(request):
+    unit = request.user.unit
+    if unit is None:
+        raise PermissionDenied
+    is_admin = request.user.role == Role.UNIT_ADMIN
+    form = UnitForm(request.POST or None, instance=unit, prefix="unit") if is_admin else None
+    if form is not None:
+        form.fields["credit_code"].disabled = True
+    invite_form = InviteForm(prefix="invite") if is_admin else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "credit_code"}
+            services.update_unit(unit=unit, actor=request.user, fields=fields)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "单位信息已保存。")
+            return redirect("accounts:unit")
+    return render(
+        request,
+        "accounts/unit.html",
+        {
+            "unit": unit,
+            "form": form,
+            "invite_form": invite_form,
+            "people": unit.people.order_by("role", "username"),
+            "invitations": unit.invitations.filter(accepted_by=None) if is_admin else [],
+            "events": unit.events.select_related("actor"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resubmit_registration(request):
+    try:
+        services.transition_unit(unit=request.user.unit, action="resubmit", actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已重新提交注册审核。")
+    return redirect("accounts:unit")
+
+
+@login_required
+@require_POST
+def invite(request):
+    form = InviteForm(request.POST, prefix="invite")
+    if not form.is_valid():
+        messages.error(request, "请填写被邀请人的姓名和有效邮箱。")
+        return redirect("accounts:unit")
+    try:
+        invitation = services.invite_person(
+            unit=request.user.unit, invited_by=request.user, **form.cleaned_data
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[invitation.token]))
+        messages.success(request, f"已向 {invitation.email} 发送邀请。邀请链接：{link}")
+    return redirect("accounts:unit")
+
+
+def accept_invitation(request, token):
+    invitation = Invitation.objects.filter(token=token, accepted_by=None).select_related("unit").first()
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token=token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                phone=form.cleaned_data["phone"],
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "账号已创建，欢迎使用。")
+            return redirect("workspace")
+    return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form})
+
+
+def _bureau_admin(user):
+    if not (user.is_authenticated and user.role == Role.BUREAU_ADMIN):
+        raise PermissionDenied
+
+
+@login_required
+def registrations(request):
+    _bureau_admin(request.user)
+    status = request.GET.get("status", UnitStatus.PENDING)
+    units = Unit.objects.filter(status=status) if status in UnitStatus.values else Unit.objects.all()
+    return render(
+        request,
+        "accounts/registrations.html",
+        {"units": units.order_by("created_at"), "status": status, "statuses": UnitStatus.choices},
+    )
+
+
+@login_required
+def registration_detail(request, pk):
+    _bureau_admin(request.user)
+    unit = get_object_or_404(Unit, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            services.transition_unit(
+                unit=unit, action=action, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "审核结果已保存，已通知该单位。")
+            return redirect("accounts:registrations")
+    return render(
+        request,
+        "accounts/registration_detail.html",
+        {"unit": unit, "events": unit.events.select_related("actor")},
+    )

@@ -1,0 +1,111 @@
+"""形式审查 desk for the 科室 that manages each 方向."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from stplan.accounts.models import Unit
+from stplan.applications import exports, selectors, services
+from stplan.applications.dossier import Dossier, display_sections
+from stplan.applications.forms import raw_data
+from stplan.applications.models import Status
+from stplan.eligibility import labels
+from stplan.errors import ServiceError
+from stplan.guides.models import Direction
+
+
+def _staff(user):
+    if not user.has_perm("applications.export_applications"):
+        raise PermissionDenied
+
+
+@login_required
+def desk(request):
+    _staff(request.user)
+    applications = selectors.desk_applications(request.user, request.GET)
+    directions = Direction.objects.filter(accepts_applications=True)
+    if request.user.section:
+        directions = directions.filter(section=request.user.section)
+    rows = [(a, selectors.recheck(a)) for a in applications[:500]]
+    return render(
+        request,
+        "applications/desk.html",
+        {
+            "rows": rows,
+            "total": applications.count(),
+            "params": request.GET,
+            "programmes": sorted({d.category.programme for d in directions.select_related("category")}),
+            "directions": directions,
+            "statuses": [(value, label) for value, label in Status.choices if value != Status.DRAFT],
+            "counties": Unit.objects.exclude(county="")
+            .order_by("county")
+            .values_list("county", flat=True)
+            .distinct(),
+            "unit_kinds": list(labels.ORGANIZATION_KINDS.items()),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def desk_export(request):
+    _staff(request.user)
+    applications = selectors.desk_applications(request.user, request.GET)
+    content = exports.applications_xlsx(applications)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%BD%A2%E5%BC%8F%E5%AE%A1%E6%9F%A5.xlsx"
+    return response
+
+
+@login_required
+def review(request, pk):
+    application = get_object_or_404(selectors.visible_applications(request.user), pk=pk)
+    if not request.user.has_perm("applications.formal_review_application", application):
+        raise PermissionDenied
+    result = selectors.recheck(application)
+    errors = (
+        [(services.override_key(f.as_dict()), f) for f in result.findings if f.severity == "error"]
+        if result
+        else []
+    )
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if decision not in ("formal_pass", "formal_reject", "formal_return"):
+            messages.error(request, "请选择审查结论。")
+        else:
+            overrides = {key: request.POST.get(f"override-{key}", "") for key, _f in errors}
+            try:
+                services.transition(
+                    application=application,
+                    action=decision,
+                    actor=request.user,
+                    reason=request.POST.get("reason", ""),
+                    overrides=overrides,
+                )
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"{application.number}：{services.TRANSITIONS[decision].label}。")
+                return redirect("applications:desk")
+    version = selectors.latest_version(application)
+    dossier = Dossier.of(application, raw_data(version.snapshot["form"]) if version else None)
+    return render(
+        request,
+        "applications/review.html",
+        {
+            "application": application,
+            "version": version,
+            "result": result,
+            "sections": display_sections(dossier),
+            "errors": errors,
+            "overrides": application.overrides.select_related("officer"),
+            "attachments": application.attachments.filter(removed_at=None),
+            "events": application.events.select_related("actor"),
+            "can_decide": application.status == Status.RECOMMENDED,
+            "posted": request.POST,
+        },
+    )

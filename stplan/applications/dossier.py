@@ -1,0 +1,291 @@
+"""The 申报书 read from what the applicant typed: bound section forms, the problems that
+keep it from being complete, and the eligibility facts the engine checks."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from pydantic import ValidationError
+
+from stplan.applications import forms as f
+from stplan.applications.models import Application
+from stplan.eligibility import facts
+from stplan.eligibility.engine import Result, check_application
+from stplan.guides.schema import load_guide_data
+
+SECTIONS = {
+    "basic": "基本信息",
+    "lead": "牵头单位",
+    "partners": "合作单位",
+    "leader": "项目负责人",
+    "team": "项目团队",
+    "subprojects": "课题设置",
+    "content": "研究内容",
+    "indicators": "考核指标",
+    "budget": "经费预算",
+    "outcomes": "实施成效",
+    "attachments": "附件",
+}
+
+
+@dataclass
+class Problem:
+    section: str
+    message: str
+
+    @property
+    def section_label(self) -> str:
+        return SECTIONS[self.section]
+
+
+@dataclass
+class Dossier:
+    application: Application
+    data: MultiValueDict
+    bound: bool
+    forms: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, application: Application, data: MultiValueDict | None = None) -> "Dossier":
+        stored = application.form
+        bound = data is not None or bool(stored)
+        dossier = cls(application, data if data is not None else f.raw_data(stored), bound)
+        dossier._build()
+        return dossier
+
+    def _form(self, form_class, **kwargs):
+        return form_class(self.data if self.bound else None, **kwargs)
+
+    def _build(self) -> None:
+        direction = self.application.direction
+        years = direction.duration_years
+        unit = self.application.lead_unit
+        self.forms = {
+            "basic": self._form(
+                f.BasicForm,
+                direction=direction,
+                initial={
+                    "duration_years": years,
+                    "recommender": self.application.recommender_id,
+                },
+            ),
+            "lead": self._form(f.LeadForm),
+            "partners": self._form(f.PartnerFormSet, prefix="partners"),
+            "leader": self._form(f.LeaderForm),
+            "team": self._form(f.TeamFormSet, prefix="team"),
+            "subprojects": self._form(f.SubprojectFormSet, prefix="subprojects"),
+            "content": self._form(f.ContentForm),
+            "indicators": self._form(f.IndicatorsForm, direction=direction),
+            "sources": self._form(f.SourcesForm),
+            "budget_years": self._form(
+                f.BudgetYearFormSet, prefix="budget", initial=[{} for _ in range(years)]
+            ),
+            "outcomes": self._form(f.OutcomesForm),
+        }
+        if not self.bound:
+            self.problems = [Problem("basic", "申报书尚未填写。")]
+            return
+        sections = {"sources": "budget", "budget_years": "budget"}
+        for key, form in self.forms.items():
+            if not form.is_valid():
+                section = sections.get(key, key)
+                for message in _messages(form):
+                    self.problems.append(Problem(section, message))
+        self._budget_problems(unit)
+
+    def _budget_problems(self, unit) -> None:
+        sources, years = self.forms["sources"], self.forms["budget_years"]
+        if not (sources.is_valid() and years.is_valid()):
+            return
+        basic = self.forms["basic"]
+        duration = basic.cleaned_data.get("duration_years") if basic.is_valid() else None
+        if duration and len(years.forms) != duration:
+            self.problems.append(
+                Problem(
+                    "budget", f"经费支出须按实施年限逐年填写：应为{duration}年，现为{len(years.forms)}年。"
+                )
+            )
+        income = sum(sources.cleaned_data.get(k) or 0 for k in ("city", "self_raised", "other"))
+        spending = sum(form.total() for form in years.forms)
+        if income != spending:
+            self.problems.append(
+                Problem("budget", f"经费支出合计（{spending:,}元）须等于经费来源合计（{income:,}元）。")
+            )
+
+    @property
+    def complete(self) -> bool:
+        return self.bound and not self.problems
+
+    def cleaned(self, key: str) -> dict:
+        form = self.forms[key]
+        return form.cleaned_data if form.is_valid() else {}
+
+    def rows(self, key: str) -> list[dict]:
+        formset = self.forms[key]
+        if not formset.is_valid():
+            return []
+        return [row for row in formset.cleaned_data if row and not row.get("DELETE")]
+
+    def facts(self, *, submitted_at: datetime | None = None) -> facts.Application | None:
+        """The facts the engine checks, or None while the 申报书 is incomplete."""
+        if not self.complete:
+            return None
+        app = self.application
+        basic, lead, leader = self.cleaned("basic"), self.cleaned("lead"), self.cleaned("leader")
+        sources, outcomes = self.cleaned("sources"), self.cleaned("outcomes")
+        recommender = basic.get("recommender")
+        partner_units = {u.credit_code: u for u in _partner_units(self.forms["partners"])}
+        data = {
+            "id": app.number,
+            "direction": app.direction.number,
+            "track": basic.get("track") or None,
+            "title": basic["title"],
+            "summary": basic["summary"],
+            "submitted_at": (submitted_at or timezone.now()).isoformat(),
+            "duration_years": basic["duration_years"],
+            "lead": _organization(app.lead_unit, lead),
+            "partners": [
+                _organization(partner_units[row["credit_code"]], row) for row in self.rows("partners")
+            ],
+            "leader": {
+                "name": app.leader.full_name or app.leader.username,
+                **{k: _plain(v) for k, v in leader.items() if v not in (None, "")},
+                "core_member": True,
+            },
+            "team": [
+                {
+                    "name": row["name"],
+                    "id_type": row["id_type"],
+                    "id_number": row["id_number"],
+                    "title": row["title"],
+                    "core_member": row["core_member"],
+                }
+                for row in self.rows("team")
+            ],
+            "subprojects": max(len(self.rows("subprojects")), 1),
+            "funding": {"requested": sources["city"], "matching": sources["self_raised"]},
+            "outcomes": {k: v for k, v in outcomes.items() if v is not None} or None,
+            "attachments": sorted(
+                {a.code for a in app.attachments.filter(removed_at=None) if a.code != "other"}
+            ),
+            "recommended_by": recommender.name if recommender else None,
+            "recommended_by_kind": recommender.recommender_kind if recommender else None,
+        }
+        try:
+            return facts.Application.model_validate(data)
+        except ValidationError as error:
+            for e in error.errors():
+                self.problems.append(Problem("basic", f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
+            return None
+
+    def check(self, *, prior_counts=None, submitted_at: datetime | None = None) -> Result | None:
+        application_facts = self.facts(submitted_at=submitted_at)
+        if application_facts is None:
+            return None
+        guide = load_guide_data(self.application.guide.slug)
+        return check_application(application_facts, guide, prior_counts=prior_counts)
+
+    def indicator_commitments(self) -> dict[str, int]:
+        return {k: v for k, v in self.cleaned("indicators").items() if v}
+
+
+def _messages(form) -> list[str]:
+    messages = []
+    if hasattr(form, "forms"):
+        messages.extend(str(e) for e in form.non_form_errors())
+        for i, sub in enumerate(form.forms, start=1):
+            for name, errors in sub.errors.items():
+                label = sub.fields[name].label if name in sub.fields else ""
+                messages.extend(f"第{i}行{label}：{e}" for e in errors)
+        return messages
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        messages.extend(f"{label}：{e}" if label else str(e) for e in errors)
+    return messages
+
+
+def _partner_units(formset) -> list:
+    return [form.unit for form in formset.forms if hasattr(form, "unit")]
+
+
+def _organization(unit, figures: dict) -> dict:
+    return {
+        "name": unit.name,
+        "credit_code": unit.credit_code,
+        "kind": unit.kind,
+        "in_guilin": unit.in_guilin,
+        "province": unit.province,
+        "county": unit.county,
+        "qualifications": list(unit.qualifications),
+        **{
+            k: figures[k]
+            for k in ("rd_expense_last_year", "revenue_last_year", "matching")
+            if figures.get(k) is not None
+        },
+    }
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@dataclass
+class DisplaySection:
+    key: str
+    title: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _shown(bound_field) -> str:
+    value = bound_field.value()
+    if value in (None, "", []):
+        return ""
+    choices = dict(getattr(bound_field.field, "choices", ()) or ())
+    if isinstance(value, list):
+        return "、".join(str(choices.get(v, v)) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if str(value) in {str(k) for k in choices}:
+        return str({str(k): v for k, v in choices.items()}[str(value)])
+    return str(value)
+
+
+def display_sections(dossier: Dossier) -> list[DisplaySection]:
+    """The 申报书 as label/value pairs and tables, for reading, review and printing."""
+    sections = []
+    simple = [
+        ("basic", "基本信息", "basic"),
+        ("lead", "牵头单位", "lead"),
+        ("leader", "项目负责人", "leader"),
+        ("content", "研究内容", "content"),
+        ("indicators", "考核指标（承诺）", "indicators"),
+        ("sources", "经费来源（元）", "budget"),
+        ("outcomes", "实施成效", "outcomes"),
+    ]
+    lists = [
+        ("partners", "合作单位"),
+        ("team", "项目团队"),
+        ("subprojects", "课题设置"),
+        ("budget_years", "经费支出（元）"),
+    ]
+    for key, title, section in simple:
+        form = dossier.forms[key]
+        pairs = [(bf.label, _shown(bf)) for bf in form]
+        pairs = [(label, value) for label, value in pairs if value]
+        if pairs or key in ("basic", "leader"):
+            sections.append(DisplaySection(section, title, fields=pairs))
+    for key, title in lists:
+        formset = dossier.forms[key]
+        columns = [bf.label for bf in formset.empty_form if bf.name != "DELETE"]
+        rows = []
+        for form in formset.forms:
+            if form.is_bound and form.data.get(f"{form.prefix}-DELETE"):
+                continue
+            rows.append([_shown(bf) for bf in form if bf.name != "DELETE"])
+        if rows:
+            sections.append(DisplaySection(key, title, columns=columns, rows=rows))
+    return sections

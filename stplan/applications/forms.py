@@ -1,0 +1,227 @@
+"""The 申报书 as Django forms, one per section, bound to what the applicant typed.
+
+`Application.form` stores the raw posted fields (key → list of strings) and every view binds
+these forms to it, so a draft with mistakes reopens exactly as it was left.
+"""
+
+from django import forms
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
+
+from stplan.accounts.models import RecommenderKind, Unit, UnitStatus
+from stplan.eligibility import labels
+from stplan.guides.models import Direction
+from stplan.guides.schema import load_guide_data
+
+ID_TYPES = [("resident_id", "居民身份证"), ("passport", "护照"), ("other", "其他证件")]
+TITLES = [
+    ("senior", "正高级"),
+    ("associate_senior", "副高级"),
+    ("intermediate", "中级"),
+    ("junior", "初级"),
+    ("none", "无"),
+]
+FOREIGN_EXPERT_CLASSES = [("", "—"), ("A", "A类"), ("B", "B类"), ("C", "C类")]
+MAX_ROWS = 50
+ATTACHMENT_LABELS = {**labels.ATTACHMENTS, "other": "其他附件"}
+
+
+def _yuan(label, required=False, help_text=""):
+    return forms.IntegerField(
+        label=label, required=required, min_value=0, help_text=help_text or _("单位：元，填整数")
+    )
+
+
+def raw_data(stored: dict) -> MultiValueDict:
+    return MultiValueDict({k: list(v) for k, v in stored.items()})
+
+
+class BasicForm(forms.Form):
+    prefix = "basic"
+    title = forms.CharField(label=_("项目名称"), max_length=200)
+    track = forms.ChoiceField(label=_("子类"), required=False)
+    duration_years = forms.IntegerField(label=_("实施年限（年）"), min_value=1, max_value=10)
+    start_date = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    keywords = forms.CharField(
+        label=_("关键词"), max_length=200, required=False, help_text=_("3-5个，用逗号分隔")
+    )
+    summary = forms.CharField(label=_("项目摘要"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    recommender = forms.ModelChoiceField(label=_("推荐单位"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args, direction: Direction, **kwargs):
+        super().__init__(*args, **kwargs)
+        tracks = direction.spec.tracks
+        self.fields["track"].choices = [("", "—"), *((code, t.label) for code, t in tracks.items())]
+        self.fields["track"].required = direction.spec.track_required
+        if not tracks:
+            del self.fields["track"]
+        self.fields["recommender"].queryset = Unit.objects.filter(status=UnitStatus.APPROVED).exclude(
+            recommender_kind=RecommenderKind.NONE
+        )
+        self.fields["recommender"].label_from_instance = lambda u: (
+            f"{u.name}（{u.get_recommender_kind_display()}）"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] <= data["start_date"]:
+            self.add_error("end_date", _("完成日期须晚于起始日期"))
+        return data
+
+
+class LeadForm(forms.Form):
+    prefix = "lead"
+    rd_expense_last_year = _yuan(_("上年度研发经费投入"))
+    revenue_last_year = _yuan(_("上年度营业收入"))
+    matching = _yuan(_("本单位自筹匹配经费"), help_text=_("单位：元。合作单位的匹配经费填在各合作单位行"))
+
+
+class PartnerForm(forms.Form):
+    credit_code = forms.CharField(label=_("合作单位统一社会信用代码"), max_length=18)
+    matching = _yuan(_("该单位匹配经费"))
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"].strip().upper()
+        unit = Unit.objects.filter(credit_code=code, status=UnitStatus.APPROVED).first()
+        if unit is None:
+            raise forms.ValidationError(
+                _("系统中没有以该代码注册并通过审核的单位，请核对，或请该单位先注册。")
+            )
+        self.unit = unit
+        return code
+
+
+class LeaderForm(forms.Form):
+    prefix = "leader"
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=ID_TYPES)
+    id_number = forms.CharField(label=_("证件号码"), max_length=40)
+    birth_date = forms.DateField(
+        label=_("出生日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("证件不是居民身份证时必填"),
+    )
+    degree = forms.ChoiceField(label=_("学位"), choices=list(labels.DEGREES.items()))
+    discipline = forms.ChoiceField(label=_("学科领域"), choices=list(labels.DISCIPLINES.items()))
+    title = forms.ChoiceField(label=_("职称"), choices=TITLES)
+    arrived_in_guilin_on = forms.DateField(
+        label=_("到桂林工作日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    talent_category = forms.IntegerField(
+        label=_("人才类别（第几类）"), required=False, min_value=1, max_value=9
+    )
+    foreign_expert_class = forms.ChoiceField(
+        label=_("外国专家类别"), choices=FOREIGN_EXPERT_CLASSES, required=False
+    )
+
+    def clean_id_number(self):
+        return self.cleaned_data["id_number"].strip().upper()
+
+
+class TeamMemberForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=ID_TYPES)
+    id_number = forms.CharField(label=_("证件号码"), max_length=40)
+    title = forms.ChoiceField(label=_("职称"), choices=TITLES)
+    unit_name = forms.CharField(label=_("工作单位"), max_length=200, required=False)
+    role = forms.CharField(label=_("项目分工"), max_length=100, required=False)
+    core_member = forms.BooleanField(label=_("核心成员"), required=False)
+
+    def clean_id_number(self):
+        return self.cleaned_data["id_number"].strip().upper()
+
+
+class SubprojectForm(forms.Form):
+    title = forms.CharField(label=_("课题名称"), max_length=200)
+    unit_name = forms.CharField(label=_("承担单位"), max_length=200)
+    leader_name = forms.CharField(label=_("课题负责人"), max_length=50)
+
+
+class ContentForm(forms.Form):
+    prefix = "content"
+    research_content = forms.CharField(label=_("主要研究内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    technical_route = forms.CharField(
+        label=_("技术路线与创新点"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    basis = forms.CharField(
+        label=_("研究基础与条件"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class IndicatorsForm(forms.Form):
+    """考核指标 the project commits to: one number per metric the guide defines."""
+
+    prefix = "indicators"
+
+    def __init__(self, *args, direction: Direction, **kwargs):
+        super().__init__(*args, **kwargs)
+        metrics = load_guide_data(direction.guide.slug).metrics
+        targets = {t.metric: t for t in direction.spec.targets}
+        for code, metric in metrics.items():
+            target = targets.get(code)
+            self.fields[code] = forms.IntegerField(
+                label=f"{metric.label}（{metric.unit}）",
+                required=False,
+                min_value=0,
+                initial=target.min if target else None,
+                help_text=_("指南要求不少于 %(n)s") % {"n": target.min} if target else "",
+            )
+        # The 方向's own indicators first, then the rest the applicant may add.
+        self.order_fields([*targets, *(c for c in metrics if c not in targets)])
+        self.guide_metrics = set(targets)
+
+
+class SourcesForm(forms.Form):
+    prefix = "sources"
+    city = _yuan(_("申请市财政资助"), required=True)
+    self_raised = _yuan(_("单位自筹匹配"), required=True)
+    other = _yuan(_("其他来源"))
+
+
+class BudgetYearForm(forms.Form):
+    equipment = _yuan(_("设备费"))
+    business = _yuan(_("业务费"))
+    labor = _yuan(_("劳务费"))
+    indirect = _yuan(_("间接费用"))
+
+    def total(self) -> int:
+        return sum(self.cleaned_data.get(k) or 0 for k in ("equipment", "business", "labor", "indirect"))
+
+
+class OutcomesForm(forms.Form):
+    """Figures the 先实施后补助 and sales-based 方向 need."""
+
+    prefix = "outcomes"
+    new_benefit = _yuan(_("新增经济效益（经审计）"))
+    budget_executed = _yuan(_("项目已执行预算"))
+    product_annual_sales = _yuan(_("单品种年销售额"))
+
+
+PartnerFormSet = forms.formset_factory(
+    PartnerForm, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True
+)
+TeamFormSet = forms.formset_factory(
+    TeamMemberForm, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True
+)
+SubprojectFormSet = forms.formset_factory(
+    SubprojectForm, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True
+)
+BudgetYearFormSet = forms.formset_factory(BudgetYearForm, extra=0, max_num=10)
+
+LIST_PREFIXES = {"partners": PartnerFormSet, "team": TeamFormSet, "subprojects": SubprojectFormSet}
+
+
+class AttachmentUploadForm(forms.Form):
+    code = forms.ChoiceField(label=_("附件类型"))
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG 或 PNG"))
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = choices
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )

@@ -1,0 +1,97 @@
+from collections import Counter
+
+from django.db.models import Q, QuerySet
+
+from stplan.accounts.models import Role, Unit
+from stplan.applications.models import Application, ApplicationVersion, LimitSlot, Status
+from stplan.eligibility.engine import Result, check_application
+from stplan.eligibility.facts import Application as Facts
+from stplan.guides.schema import load_guide_data
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """What `applications.view_application` allows, as one query (the permission's twin)."""
+    base = Application.objects.select_related("direction", "lead_unit", "leader", "recommender", "guide")
+    if not user.is_authenticated:
+        return base.none()
+    submitted = ~Q(status=Status.DRAFT)
+    match user.role:
+        case Role.LEADER:
+            return base.filter(leader=user)
+        case Role.UNIT_ADMIN if user.unit_id:
+            return base.filter(lead_unit_id=user.unit_id)
+        case Role.RECOMMENDER if user.unit_id and user.unit.is_approved:
+            return base.filter(submitted, recommender_id=user.unit_id)
+        case Role.OFFICER if user.section:
+            return base.filter(submitted, direction__section=user.section)
+        case Role.BUREAU_ADMIN:
+            return base.filter(submitted)
+    return base.none()
+
+
+def prior_counts(application: Application) -> dict[tuple[int, str, str], int]:
+    """Places under 限报N项 that other applications hold, keyed as the engine counts them."""
+    held = LimitSlot.objects.filter(guide=application.guide).exclude(application=application)
+    return dict(Counter((s.direction_number, s.rule_kind, s.key) for s in held))
+
+
+def latest_version(application: Application) -> ApplicationVersion | None:
+    return application.versions.order_by("-number").first()
+
+
+def recheck(application: Application) -> Result | None:
+    """The submitted facts checked again with the units' current registry records (资质,
+    性质, 所在地) and the places now taken: what the 形审 desk puts before the officer."""
+    version = latest_version(application)
+    if version is None:
+        return None
+    facts = version.snapshot["facts"]
+    units = {u.credit_code: u for u in Unit.objects.filter(credit_code__in=_codes(facts))}
+
+    def refreshed(org: dict) -> dict:
+        unit = units.get(org["credit_code"])
+        if unit is None:
+            return org
+        return {
+            **org,
+            "kind": unit.kind,
+            "in_guilin": unit.in_guilin,
+            "province": unit.province,
+            "county": unit.county,
+            "qualifications": list(unit.qualifications),
+        }
+
+    current = {
+        **facts,
+        "lead": refreshed(facts["lead"]),
+        "partners": [refreshed(p) for p in facts["partners"]],
+    }
+    guide = load_guide_data(application.guide.slug)
+    return check_application(Facts.model_validate(current), guide, prior_counts=prior_counts(application))
+
+
+def _codes(facts: dict) -> list[str]:
+    return [facts["lead"]["credit_code"], *(p["credit_code"] for p in facts["partners"])]
+
+
+DESK_FILTERS = ("programme", "direction", "status", "county", "unit_kind", "q")
+
+
+def desk_applications(user, params) -> QuerySet[Application]:
+    """The 形审 desk's list with the filters on screen; the xlsx export uses the same."""
+    qs = visible_applications(user).order_by("direction__number", "first_submitted_at", "pk")
+    if value := params.get("programme"):
+        qs = qs.filter(direction__category__programme=value)
+    if (value := params.get("direction")) and str(value).isdigit():
+        qs = qs.filter(direction__number=int(value))
+    if value := params.get("status"):
+        qs = qs.filter(status=value)
+    if value := params.get("county"):
+        qs = qs.filter(lead_unit__county=value)
+    if value := params.get("unit_kind"):
+        qs = qs.filter(lead_unit__kind=value)
+    if value := params.get("q"):
+        qs = qs.filter(
+            Q(title__icontains=value) | Q(number__icontains=value) | Q(lead_unit__name__icontains=value)
+        )
+    return qs

@@ -1,0 +1,395 @@
+"""Every write to an application: drafts, attachments, and the one transition function."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+import filetype
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from stplan.accounts.models import Role, UnitStatus, User
+from stplan.applications.dossier import Dossier
+from stplan.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    Attachment,
+    FindingOverride,
+    LimitSlot,
+    Status,
+)
+from stplan.applications.selectors import prior_counts, recheck
+from stplan.eligibility.rules import BatchLimit
+from stplan.errors import ServiceError
+from stplan.guides.models import Direction
+from stplan.guides.schema import load_guide_data
+from stplan.notifications import notify
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: frozenset[str]
+    target: str
+    permission: str
+    reason_required: bool = False
+
+
+def _t(label, sources, target, permission, reason_required=False):
+    return Transition(label, frozenset(sources), target, f"applications.{permission}", reason_required)
+
+
+# The only ways an application's status may change; `transition` refuses everything else.
+TRANSITIONS: dict[str, Transition] = {
+    "submit": _t("提交", {Status.DRAFT}, Status.SUBMITTED, "submit_application"),
+    "resubmit": _t("重新提交", {Status.RETURNED}, Status.SUBMITTED, "submit_application"),
+    "withdraw": _t(
+        "撤回", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}, Status.WITHDRAWN, "withdraw_application"
+    ),
+    "unit_approve": _t("单位审核通过", {Status.SUBMITTED}, Status.UNIT_APPROVED, "unit_review_application"),
+    "unit_return": _t("单位退回修改", {Status.SUBMITTED}, Status.RETURNED, "unit_review_application", True),
+    "recommend": _t("推荐", {Status.UNIT_APPROVED}, Status.RECOMMENDED, "recommend_application"),
+    "recommender_return": _t(
+        "推荐单位退回修改", {Status.UNIT_APPROVED}, Status.RETURNED, "recommend_application", True
+    ),
+    "formal_pass": _t("形式审查通过", {Status.RECOMMENDED}, Status.PASSED, "formal_review_application"),
+    "formal_reject": _t(
+        "形式审查不通过", {Status.RECOMMENDED}, Status.REJECTED, "formal_review_application", True
+    ),
+    "formal_return": _t(
+        "形式审查退回修改", {Status.RECOMMENDED}, Status.RETURNED, "formal_review_application", True
+    ),
+}
+
+# A place under 限报N项 is taken on submission and given back only when the application leaves
+# the race for good; a returned application keeps its place while it is being revised.
+RELEASES_SLOTS = {Status.WITHDRAWN, Status.REJECTED}
+
+ALLOWED_UPLOADS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def available_actions(*, application: Application, user) -> list[str]:
+    return [
+        action
+        for action, rule in TRANSITIONS.items()
+        if application.status in rule.sources and user.has_perm(rule.permission, application)
+    ]
+
+
+@transaction.atomic
+def create_application(*, actor: User, direction: Direction) -> Application:
+    if actor.role != Role.LEADER or actor.unit is None or actor.unit.status != UnitStatus.APPROVED:
+        raise ServiceError("只有注册审核通过的单位的项目负责人可以创建申报书。")
+    if not direction.accepts_applications:
+        raise ServiceError(f"方向{direction.number}不接受申报。")
+    guide = direction.guide
+    if guide.closes_at and timezone.now() > guide.closes_at:
+        raise ServiceError("本批次申报已截止，不能再创建申报书。")
+    application = Application.objects.create(
+        guide=guide,
+        direction=direction,
+        number=f"tmp-{timezone.now().timestamp()}-{actor.pk}",
+        lead_unit=actor.unit,
+        leader=actor,
+    )
+    application.number = f"GL{guide.year}-{direction.number:02d}-{application.pk:05d}"
+    application.save(update_fields=["number"])
+    return application
+
+
+IGNORED_KEYS = {"csrfmiddlewaretoken", "action", "add_row"}
+
+
+@transaction.atomic
+def save_draft(*, application: Application, actor: User, data: MultiValueDict) -> Dossier:
+    """Keep everything typed, valid or not; return the 申报书 as it now reads."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not actor.has_perm("applications.change_application", application):
+        raise ServiceError("该申报书当前不可修改。")
+    application.form = {k: data.getlist(k) for k in data if k not in IGNORED_KEYS}
+    dossier = Dossier.of(application)
+    basic = dossier.forms["basic"]
+    application.title = (data.get("basic-title") or "").strip()[:200]
+    recommender = basic.cleaned_data.get("recommender") if basic.is_valid() else None
+    application.recommender = recommender
+    application.save(update_fields=["form", "title", "recommender", "updated_at"])
+    return dossier
+
+
+def add_row(data: MultiValueDict, prefix: str) -> MultiValueDict:
+    """One more empty row in the list `prefix` (partners, team, subprojects, budget)."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    data.setlist(key, [str(int(data.get(key) or 0) + 1)])
+    data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    return data
+
+
+def sniff_upload(upload) -> str:
+    """The checked extension of an upload, judged by its content, not its name."""
+    limit = settings.STPLAN_MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        raise ServiceError(f"文件“{upload.name}”超过大小限制（{limit // (1024 * 1024)}MB）。")
+    if upload.size == 0:
+        raise ServiceError(f"文件“{upload.name}”是空文件。")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_UPLOADS:
+        raise ServiceError(f"文件“{upload.name}”不是 PDF 或 JPG/PNG 图片，只能上传 PDF 或图片。")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    expected = ALLOWED_UPLOADS[kind.mime]
+    if extension not in ({expected, "jpeg"} if expected == "jpg" else {expected}):
+        raise ServiceError(
+            f"文件“{upload.name}”的扩展名与内容不符（内容是 {expected.upper()}），请核对后重新上传。"
+        )
+    return expected
+
+
+@transaction.atomic
+def add_attachment(*, application: Application, actor: User, code: str, upload) -> Attachment:
+    if not actor.has_perm("applications.change_application", application):
+        raise ServiceError("该申报书当前不可修改，不能上传附件。")
+    extension = sniff_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        application=application,
+        code=code,
+        original_name=upload.name[:200],
+        content_type={"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[extension],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"{digest.hexdigest()}.{extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, actor: User) -> None:
+    if not actor.has_perm("applications.change_application", attachment.application):
+        raise ServiceError("该申报书当前不可修改，不能删除附件。")
+    attachment.removed_at = timezone.now()
+    attachment.save(update_fields=["removed_at"])
+
+
+def _submission_window_problem(application: Application, now) -> str | None:
+    guide = application.guide
+    if guide.opens_at is None or now < guide.opens_at:
+        return "本批次申报尚未开始，暂不能提交。"
+    if guide.closes_at is None or now <= guide.closes_at:
+        return None
+    if application.status == Status.RETURNED and application.returned_at:
+        deadline = application.returned_at + timedelta(days=guide.revision_days)
+        if now <= deadline:
+            return None
+        return f"本批次申报已截止，退回修改的申报须在{timezone.localtime(deadline):%Y-%m-%d %H:%M}前重新提交，已超过期限。"
+    return f"本批次申报已于{timezone.localtime(guide.closes_at):%Y-%m-%d %H:%M}截止，不能再提交。"
+
+
+class SubmissionRefused(ServiceError):
+    def __init__(self, message: str, problems=(), findings=()):
+        super().__init__(message)
+        self.problems = list(problems)
+        self.findings = list(findings)
+
+
+def _canonical_sha256(snapshot: dict) -> str:
+    text = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _claim_slots(application: Application, application_facts) -> None:
+    direction = load_guide_data(application.guide.slug).direction(application.direction.number)
+    for rule in direction.rules:
+        if not isinstance(rule, BatchLimit) or (
+            rule.when is not None and not rule.when.holds(application_facts)
+        ):
+            continue
+        key = rule.key(application_facts)
+        if key is None or application.limit_slots.filter(rule_kind=rule.kind, key=key).exists():
+            continue
+        scope = {
+            "guide": application.guide,
+            "direction_number": direction.number,
+            "rule_kind": rule.kind,
+            "key": key,
+        }
+        for _attempt in range(3):
+            taken = set(LimitSlot.objects.filter(**scope).values_list("slot", flat=True))
+            free = [n for n in range(1, rule.max + 1) if n not in taken]
+            if not free:
+                finding = rule.over_limit(application_facts, direction, len(taken) + 1)
+                raise SubmissionRefused(finding.message, findings=[finding])
+            try:
+                with transaction.atomic():
+                    LimitSlot.objects.create(**scope, slot=free[0], application=application)
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise SubmissionRefused("提交的人较多，名额核对未能完成，请稍后再试。")
+
+
+def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
+    if problem := _submission_window_problem(application, now):
+        raise SubmissionRefused(problem)
+    dossier = Dossier.of(application)
+    submitted_at = application.first_submitted_at or now
+    result = dossier.check(prior_counts=prior_counts(application), submitted_at=submitted_at)
+    if result is None:
+        raise SubmissionRefused("申报书尚未填写完整，不能提交。", problems=dossier.problems)
+    errors = [f for f in result.findings if f.severity == "error"]
+    if errors:
+        raise SubmissionRefused("申报书有不符合申报要求的错误项，修改后才能提交。", findings=errors)
+    application_facts = dossier.facts(submitted_at=submitted_at)
+    _claim_slots(application, application_facts)
+    attachments = application.attachments.filter(removed_at=None)
+    snapshot = {
+        "guide": application.guide.slug,
+        "number": application.number,
+        "direction": {"number": application.direction.number, "title": application.direction.title},
+        "lead_unit": {"name": application.lead_unit.name, "credit_code": application.lead_unit.credit_code},
+        "leader": {"name": str(application.leader), "username": application.leader.username},
+        "recommender": application.recommender.name if application.recommender else None,
+        "form": application.form,
+        "facts": application_facts.model_dump(mode="json"),
+        "indicators": dossier.indicator_commitments(),
+        "attachments": [
+            {"id": a.pk, "code": a.code, "name": a.original_name, "sha256": a.sha256, "size": a.size}
+            for a in attachments
+        ],
+        "result": result.as_dict(),
+        "submitted_at": now.isoformat(),
+    }
+    application.version += 1
+    return ApplicationVersion.objects.create(
+        application=application,
+        number=application.version,
+        snapshot=snapshot,
+        sha256=_canonical_sha256(snapshot),
+        submitted_at=now,
+        submitted_by=actor,
+    )
+
+
+def _record_overrides(application: Application, actor: User, overrides: dict[str, str]) -> None:
+    result = recheck(application)
+    for finding in (f.as_dict() for f in result.findings):
+        if finding["severity"] != "error":
+            continue
+        key = override_key(finding)
+        reason = (overrides.get(key) or "").strip()
+        if not reason:
+            raise ServiceError(
+                f"自动审查错误项“{finding['clause']}：{finding['message']}”未处理：通过前须写明不予采纳的理由。"
+            )
+        FindingOverride.objects.create(
+            application=application,
+            version=application.version,
+            rule=finding["rule"],
+            clause=finding["clause"],
+            message=finding["message"],
+            reason=reason,
+            officer=actor,
+        )
+
+
+def override_key(finding: dict) -> str:
+    return hashlib.sha256(f"{finding['rule']}|{finding['clause']}|{finding['message']}".encode()).hexdigest()[
+        :16
+    ]
+
+
+@transaction.atomic
+def transition(
+    *,
+    application: Application,
+    action: str,
+    actor: User,
+    reason: str = "",
+    overrides: dict[str, str] | None = None,
+) -> Application:
+    """Perform `action` if the table allows it from the current status and the actor may;
+    the audit row is written in the same transaction."""
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise ServiceError("不支持的操作。")
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not actor.has_perm(rule.permission, application):
+        raise ServiceError("您没有权限进行此操作。")
+    if application.status not in rule.sources:
+        raise ServiceError(f"该申报当前状态为“{application.get_status_display()}”，不能{rule.label}。")
+    reason = reason.strip()
+    if rule.reason_required and not reason:
+        raise ServiceError(f"{rule.label}须填写理由。")
+    now = timezone.now()
+    if action in ("submit", "resubmit"):
+        _freeze(application, actor, now)
+        application.first_submitted_at = application.first_submitted_at or now
+    if action == "formal_pass":
+        _record_overrides(application, actor, overrides or {})
+    if rule.target == Status.RETURNED:
+        application.returned_at = now
+    if rule.target in RELEASES_SLOTS:
+        application.limit_slots.all().delete()
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        action=action,
+        from_status=application.status,
+        to_status=rule.target,
+        reason=reason,
+        version=application.version,
+    )
+    application.status = rule.target
+    application.save()
+    _notify(application, rule, reason)
+    return application
+
+
+def _notify(application: Application, rule: Transition, reason: str) -> None:
+    people = User.objects.filter(is_active=True)
+    recipients = {application.leader.email}
+    target = rule.target
+    if target in (
+        Status.SUBMITTED,
+        Status.UNIT_APPROVED,
+        Status.RETURNED,
+        Status.WITHDRAWN,
+        Status.PASSED,
+        Status.REJECTED,
+    ):
+        recipients |= set(
+            people.filter(role=Role.UNIT_ADMIN, unit=application.lead_unit).values_list("email", flat=True)
+        )
+    if target == Status.UNIT_APPROVED and application.recommender_id:
+        recipients |= set(
+            people.filter(role=Role.RECOMMENDER, unit=application.recommender_id).values_list(
+                "email", flat=True
+            )
+        )
+    if target == Status.RECOMMENDED:
+        recipients |= set(
+            people.filter(role=Role.OFFICER, section=application.direction.section).values_list(
+                "email", flat=True
+            )
+        )
+    status = application.get_status_display()
+    notify(
+        recipients=recipients,
+        subject=f"{application.number}「{application.title}」{rule.label}",
+        body=(
+            f"申报编号：{application.number}\n项目名称：{application.title}\n"
+            f"方向：方向{application.direction.number} {application.direction.title}\n"
+            f"操作：{rule.label}\n当前状态：{status}\n" + (f"意见：{reason}\n" if reason else "")
+        ),
+    )

@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from stplan.accounts.models import Role, Unit, User
+from stplan.applications.models import Application, Status
 from stplan.guides.models import Guide
 
 
@@ -11,7 +13,26 @@ def test_load_demo_loads_guide_and_admin_account_idempotently(capsys):
     call_command("load_demo")
     assert Guide.objects.get().directions.count() == 40
     assert authenticate(username="admin", password="stplan-demo").is_superuser
-    assert "admin / stplan-demo" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "所有演示账号的密码均为：stplan-demo" in out
+    assert Application.objects.count() == 11
+
+
+@pytest.mark.django_db
+def test_load_demo_has_every_role_unit_kind_and_application_state():
+    call_command("load_demo")
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert set(Unit.objects.values_list("kind", flat=True)) == {
+        "enterprise",
+        "university",
+        "institute",
+        "hospital",
+        "government",
+        "social_org",
+        "other",
+    }
+    assert set(Application.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Application.objects.values("direction").distinct().count() >= 10
 
 
 @pytest.mark.django_db

@@ -1,0 +1,147 @@
+"""Model factories for units, people and applications, made through stplan's services
+where a real user's step would be (registration review, submission), so tests start from
+states the system itself can reach."""
+
+import itertools
+from datetime import date, timedelta
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from stplan.accounts.models import RecommenderKind, Role, Unit, UnitStatus, User
+from stplan.applications import services
+from stplan.demo.builders import MINIMAL_PDF, application_form, years_ago
+from stplan.guides.models import Direction, Guide
+from stplan.guides.services import load_guide
+from tests.factories import credit_code
+
+_serial = itertools.count(1)
+
+DIRECTION_25_ATTACHMENTS = ("id_card", "doctorate_certificate", "guilin_arrival_proof", "matching_commitment")
+
+
+def open_guide(*, opens_days_ago: int = 10, closes_in_days: int = 10) -> Guide:
+    guide = load_guide(slug="guilin-2022")
+    now = timezone.now()
+    guide.opens_at = now - timedelta(days=opens_days_ago)
+    guide.closes_at = now + timedelta(days=closes_in_days)
+    guide.save(update_fields=["opens_at", "closes_at"])
+    return guide
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"桂林测试单位{n}")
+    credit_code = factory.LazyFunction(credit_code)
+    kind = "university"
+    county = "七星区"
+    address = "桂林市七星区测试路1号"
+    contact_name = "联系人"
+    contact_phone = "0773-1234567"
+    contact_email = factory.Sequence(lambda n: f"unit{n}@test.local")
+    status = UnitStatus.APPROVED
+
+
+class RecommenderUnitFactory(UnitFactory):
+    name = factory.Sequence(lambda n: f"测试县{n}科学技术局")
+    kind = "government"
+    recommender_kind = RecommenderKind.COUNTY_ST
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试人员{n}")
+    email = factory.Sequence(lambda n: f"user{n}@test.local")
+    password = factory.PostGenerationMethodCall("set_password", "pw-123456")
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+class LeaderFactory(UserFactory):
+    role = Role.LEADER
+    unit = factory.SubFactory(UnitFactory)
+
+
+class UnitAdminFactory(UserFactory):
+    role = Role.UNIT_ADMIN
+    unit = factory.SubFactory(UnitFactory)
+
+
+class RecommenderFactory(UserFactory):
+    role = Role.RECOMMENDER
+    unit = factory.SubFactory(RecommenderUnitFactory)
+
+
+class OfficerFactory(UserFactory):
+    role = Role.OFFICER
+    section = "国外智力引进与人才科"
+
+
+class BureauAdminFactory(UserFactory):
+    role = Role.BUREAU_ADMIN
+
+
+def direction(guide: Guide, number: int) -> Direction:
+    return guide.directions.get(number=number)
+
+
+def direction_25_form(
+    *, leader: User, recommender: Unit | None, today: date | None = None, **overrides
+) -> MultiValueDict:
+    """A complete, eligible 方向25 申报书 (青年创新人才科研专项: 5万, 1:1 matching)."""
+    today = today or timezone.localdate()
+    values = {
+        "today": today,
+        "title": "新型柔性传感材料研究",
+        "years": 2,
+        "requested": 50000,
+        "self_raised": 50000,
+        "leader_birth": years_ago(today, 33),
+        "leader_serial": next(_serial),
+        "arrived_in_guilin_on": years_ago(today, 1),
+        "recommender_pk": recommender.pk if recommender else None,
+        "indicators": {"new_technology_or_funding": 1},
+        **overrides,
+    }
+    return MultiValueDict(application_form(**values))
+
+
+def attach(application, actor, codes=DIRECTION_25_ATTACHMENTS):
+    for code in codes:
+        services.add_attachment(
+            application=application,
+            actor=actor,
+            code=code,
+            upload=SimpleUploadedFile(f"{code}.pdf", MINIMAL_PDF, content_type="application/pdf"),
+        )
+
+
+def draft_25(*, guide: Guide, leader: User | None = None, recommender: Unit | None = None, **overrides):
+    """An eligible, complete 方向25 draft with its attachments, ready to submit."""
+    leader = leader or LeaderFactory()
+    recommender = recommender or RecommenderUnitFactory()
+    application = services.create_application(actor=leader, direction=direction(guide, 25))
+    services.save_draft(
+        application=application,
+        actor=leader,
+        data=direction_25_form(leader=leader, recommender=recommender, **overrides),
+    )
+    attach(application, leader)
+    application.refresh_from_db()
+    return application
+
+
+def submitted_25(**kwargs):
+    application = draft_25(**kwargs)
+    return services.transition(application=application, action="submit", actor=application.leader)

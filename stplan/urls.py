@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from stplan.applications import views as application_views
 
+
+def home(request):
+    """People who work in the system start at their 工作台; visitors at the public guide."""
+    return redirect("workspace" if request.user.is_authenticated else "guides:guide_list")
+
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="workspace", permanent=False)),
+    path("", home),
     path("workspace/", application_views.workspace, name="workspace"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -215,7 +215,9 @@ def _applications(guide: Guide, units, unit_admins, leaders, admin, today: date)
             try:
                 applications.transition(application=application, action=action, actor=actor)
             except applications.SubmissionRefused as refusal:
-                raise RuntimeError(f"演示申报（方向{number}）未能提交：{refusal} {refusal.findings} {refusal.problems}") from refusal
+                raise RuntimeError(
+                    f"演示申报（方向{number}）未能提交：{refusal} {refusal.findings} {refusal.problems}"
+                ) from refusal
         return application
 
     make(15, "gaoxiao", "漓江流域水生态监测关键技术研究", requested=200000, self_raised=100000, stop="submit")

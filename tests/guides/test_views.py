@@ -55,7 +55,7 @@ def test_unknown_guide_is_not_found(client, db):
     assert client.get(reverse("guides:guide_detail", args=["guilin-1999"])).status_code == 404
 
 
-def test_root_redirects_to_guides(client, db):
+def test_root_redirects_visitors_to_guides(client, db):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("guides:guide_list")

@@ -3,6 +3,7 @@
 # on SQLite and on the PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh --browser
 bash scripts/install.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -207,15 +207,23 @@ def _canonical_sha256(snapshot: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _claim_slots(application: Application, application_facts) -> None:
+def _limits(application: Application, application_facts) -> list[tuple[BatchLimit, str]]:
     direction = load_guide_data(application.guide.slug).direction(application.direction.number)
-    for rule in direction.rules:
-        if not isinstance(rule, BatchLimit) or (
-            rule.when is not None and not rule.when.holds(application_facts)
-        ):
-            continue
-        key = rule.key(application_facts)
-        if key is None or application.limit_slots.filter(rule_kind=rule.kind, key=key).exists():
+    return [
+        (rule, rule.key(application_facts))
+        for rule in direction.rules
+        if isinstance(rule, BatchLimit)
+        and (rule.when is None or rule.when.holds(application_facts))
+        and rule.key(application_facts) is not None
+    ]
+
+
+def _claim_slots(application: Application, application_facts) -> None:
+    """Take a place under each 限报N项 limit; the caller holds the 方向's lock, and the
+    unique constraint stands behind it should anything else write slots."""
+    direction = load_guide_data(application.guide.slug).direction(application.direction.number)
+    for rule, key in _limits(application, application_facts):
+        if application.limit_slots.filter(rule_kind=rule.kind, key=key).exists():
             continue
         scope = {
             "guide": application.guide,
@@ -223,20 +231,16 @@ def _claim_slots(application: Application, application_facts) -> None:
             "rule_kind": rule.kind,
             "key": key,
         }
-        for _attempt in range(3):
-            taken = set(LimitSlot.objects.filter(**scope).values_list("slot", flat=True))
-            free = [n for n in range(1, rule.max + 1) if n not in taken]
-            if not free:
-                finding = rule.over_limit(application_facts, direction, len(taken) + 1)
-                raise SubmissionRefused(finding.message, findings=[finding])
-            try:
-                with transaction.atomic():
-                    LimitSlot.objects.create(**scope, slot=free[0], application=application)
-                break
-            except IntegrityError:
-                continue
-        else:
-            raise SubmissionRefused("提交的人较多，名额核对未能完成，请稍后再试。")
+        taken = set(LimitSlot.objects.filter(**scope).values_list("slot", flat=True))
+        free = [n for n in range(1, rule.max + 1) if n not in taken]
+        if not free:
+            finding = rule.over_limit(application_facts, direction, len(taken) + 1)
+            raise SubmissionRefused(finding.message, findings=[finding])
+        try:
+            with transaction.atomic():
+                LimitSlot.objects.create(**scope, slot=free[0], application=application)
+        except IntegrityError:
+            raise SubmissionRefused("名额核对时发生冲突，请重新提交。") from None
 
 
 def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
@@ -244,13 +248,17 @@ def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
         raise SubmissionRefused(problem)
     dossier = Dossier.of(application)
     submitted_at = application.first_submitted_at or now
+    application_facts = dossier.facts(submitted_at=submitted_at)
+    if application_facts is not None and _limits(application, application_facts):
+        # Submissions under the same 方向's limits queue here, so each counts the places
+        # the ones before it took: two racing for the last place cannot both see it free.
+        Direction.objects.select_for_update().filter(pk=application.direction_id).first()
     result = dossier.check(prior_counts=prior_counts(application), submitted_at=submitted_at)
     if result is None:
         raise SubmissionRefused("申报书尚未填写完整，不能提交。", problems=dossier.problems)
     errors = [f for f in result.findings if f.severity == "error"]
     if errors:
         raise SubmissionRefused("申报书有不符合申报要求的错误项，修改后才能提交。", findings=errors)
-    application_facts = dossier.facts(submitted_at=submitted_at)
     _claim_slots(application, application_facts)
     attachments = application.attachments.filter(removed_at=None)
     snapshot = {

@@ -145,3 +145,25 @@ def draft_25(*, guide: Guide, leader: User | None = None, recommender: Unit | No
 def submitted_25(**kwargs):
     application = draft_25(**kwargs)
     return services.transition(application=application, action="submit", actor=application.leader)
+
+
+def recommended_6(guide):
+    """A recommended 方向6 application (企业牵头, 1:3 matching) of an enterprise."""
+    leader = LeaderFactory(unit=UnitFactory(kind="enterprise"))
+    recommender = RecommenderFactory()
+    application = services.create_application(actor=leader, direction=direction(guide, 6))
+    form = application_form(
+        today=timezone.localdate(),
+        title="伺服电机控制系统",
+        years=2,
+        requested=300000,
+        self_raised=900000,
+        leader_birth=timezone.localdate().replace(year=1980),
+        recommender_pk=recommender.unit.pk,
+    )
+    services.save_draft(application=application, actor=leader, data=MultiValueDict(form))
+    application = services.transition(application=application, action="submit", actor=leader)
+    services.transition(
+        application=application, action="unit_approve", actor=UnitAdminFactory(unit=leader.unit)
+    )
+    return services.transition(application=application, action="recommend", actor=recommender)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from stplan.accounts.models import Unit
 from stplan.applications import exports, selectors, services
 from stplan.applications.dossier import Dossier, display_sections
-from stplan.applications.forms import raw_data
+from stplan.applications.forms import ATTACHMENT_LABELS, raw_data
 from stplan.applications.models import Status
 from stplan.eligibility import labels
 from stplan.errors import ServiceError
@@ -103,7 +103,10 @@ def review(request, pk):
             "sections": display_sections(dossier),
             "errors": errors,
             "overrides": application.overrides.select_related("officer"),
-            "attachments": application.attachments.filter(removed_at=None),
+            "attachments": [
+                {**a, "label": ATTACHMENT_LABELS.get(a["code"], a["code"])}
+                for a in (version.snapshot["attachments"] if version else [])
+            ],
             "events": application.events.select_related("actor"),
             "can_decide": application.status == Status.RECOMMENDED,
             "posted": request.POST,

@@ -170,6 +170,9 @@ class IndicatorsForm(forms.Form):
         # The 方向's own indicators first, then the rest the applicant may add.
         self.order_fields([*targets, *(c for c in metrics if c not in targets)])
         self.guide_metrics = set(targets)
+        self.other_filled = self.is_bound and any(
+            self.data.get(self.add_prefix(code)) for code in metrics if code not in targets
+        )
 
 
 class SourcesForm(forms.Form):

@@ -132,6 +132,9 @@ def _edit_context(application, dossier, request):
         "upload_form": AttachmentUploadForm(choices=_attachment_choices(required)),
         "submit_action": "resubmit" if application.status == Status.RETURNED else "submit",
         "needs_outcomes": _needs_outcomes(application),
+        "return_event": application.events.filter(to_status=Status.RETURNED).select_related("actor").last()
+        if application.status == Status.RETURNED
+        else None,
     }
 
 

@@ -16,7 +16,6 @@ from stplan.applications.models import (
     LimitSlot,
     Status,
 )
-from stplan.demo.builders import application_form
 from stplan.errors import ServiceError
 from tests.world import (
     LeaderFactory,
@@ -27,6 +26,7 @@ from tests.world import (
     direction,
     draft_25,
     open_guide,
+    recommended_6,
     submitted_25,
 )
 
@@ -169,7 +169,7 @@ def test_submission_after_the_deadline_is_refused(guide):
     application = draft_25(guide=guide)
     guide.closes_at = timezone.now() - timedelta(minutes=1)
     guide.save()
-    with pytest.raises(services.SubmissionRefused, match="已于.*截止"):
+    with pytest.raises(services.SubmissionRefused, match=r"已于.*截止"):
         services.transition(application=application, action="submit", actor=application.leader)
 
 
@@ -229,32 +229,11 @@ def test_other_units_do_not_share_a_units_places(guide):
     assert submitted_25(guide=guide).status == Status.SUBMITTED
 
 
-def _direction_6_draft(guide):
-    leader = LeaderFactory(unit=UnitFactory(kind="enterprise"))
-    recommender = RecommenderFactory()
-    application = services.create_application(actor=leader, direction=direction(guide, 6))
-    form = application_form(
-        today=timezone.localdate(),
-        title="伺服电机控制系统",
-        years=2,
-        requested=300000,
-        self_raised=900000,
-        leader_birth=timezone.localdate().replace(year=1980),
-        recommender_pk=recommender.unit.pk,
-    )
-    services.save_draft(application=application, actor=leader, data=MultiValueDict(form))
-    application = services.transition(application=application, action="submit", actor=leader)
-    services.transition(
-        application=application, action="unit_approve", actor=UnitAdminFactory(unit=leader.unit)
-    )
-    return services.transition(application=application, action="recommend", actor=recommender)
-
-
 def test_formal_pass_over_a_registry_error_needs_a_written_reason_which_is_recorded(guide):
-    application = _direction_6_draft(guide)
+    application = recommended_6(guide)
     Unit.objects.filter(pk=application.lead_unit_id).update(kind="institute")
     officer = OfficerFactory(section="高新技术科")
-    with pytest.raises(ServiceError, match="方向6 申报要求：本方向限企业牵头申报.*未处理"):
+    with pytest.raises(ServiceError, match=r"方向6 申报要求：本方向限企业牵头申报.*未处理"):
         services.transition(application=application, action="formal_pass", actor=officer)
     (error,) = [f.as_dict() for f in services.recheck(application).findings if f.severity == "error"]
     key = services.override_key(error)

@@ -1,0 +1,97 @@
+import pytest
+from django.urls import reverse
+
+from stplan.accounts.models import Unit
+from stplan.applications import services
+from stplan.applications.models import FindingOverride, Status
+from tests.world import (
+    OfficerFactory,
+    RecommenderFactory,
+    UnitAdminFactory,
+    open_guide,
+    recommended_6,
+    submitted_25,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _recommended():
+    application = submitted_25(guide=open_guide())
+    services.transition(
+        application=application, action="unit_approve", actor=UnitAdminFactory(unit=application.lead_unit)
+    )
+    return services.transition(
+        application=application, action="recommend", actor=RecommenderFactory(unit=application.recommender)
+    )
+
+
+def test_review_page_shows_the_submitted_attachments_and_the_automatic_findings(client):
+    application = _recommended()
+    client.force_login(OfficerFactory())
+    html = client.get(reverse("applications:review", args=[application.pk])).content.decode()
+    for name in (
+        "id_card.pdf",
+        "doctorate_certificate.pdf",
+        "guilin_arrival_proof.pdf",
+        "matching_commitment.pdf",
+    ):
+        assert name in html
+    assert "未发现不符合申报要求的情况。" in html
+    assert 'value="formal_pass"' in html
+
+
+def test_rejection_without_a_reason_is_refused_and_the_status_kept(client):
+    application = _recommended()
+    client.force_login(OfficerFactory())
+    response = client.post(
+        reverse("applications:review", args=[application.pk]), {"decision": "formal_reject"}, follow=True
+    )
+    assert "形式审查不通过须填写理由。" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.RECOMMENDED
+
+
+def test_passing_returns_to_the_desk_with_the_new_status(client):
+    application = _recommended()
+    client.force_login(OfficerFactory())
+    response = client.post(reverse("applications:review", args=[application.pk]), {"decision": "formal_pass"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applications:desk")
+    application.refresh_from_db()
+    assert application.status == Status.PASSED
+
+
+def test_officer_passes_over_an_automatic_error_only_with_a_written_reason(client):
+    application = recommended_6(open_guide())
+    Unit.objects.filter(pk=application.lead_unit_id).update(kind="institute")
+    client.force_login(OfficerFactory(section="高新技术科"))
+    url = reverse("applications:review", args=[application.pk])
+    (error,) = [f.as_dict() for f in services.recheck(application).findings if f.severity == "error"]
+    field = f"override-{services.override_key(error)}"
+    assert f'name="{field}"' in client.get(url).content.decode()
+    refused = client.post(url, {"decision": "formal_pass"}, follow=True).content.decode()
+    assert "未处理：通过前须写明不予采纳的理由。" in refused
+    client.post(url, {"decision": "formal_pass", field: "已核对营业执照，系登记错误。"})
+    application.refresh_from_db()
+    assert application.status == Status.PASSED
+    assert FindingOverride.objects.get(application=application).reason == "已核对营业执照，系登记错误。"
+
+
+def test_desk_lists_only_the_officers_section(client):
+    application = _recommended()
+    client.force_login(OfficerFactory(section="农业农村科技科"))
+    html = client.get(reverse("applications:desk")).content.decode()
+    assert application.number not in html
+    client.force_login(OfficerFactory())
+    assert application.number in client.get(reverse("applications:desk")).content.decode()
+
+
+def test_filter_by_status_on_the_desk(client):
+    application = _recommended()
+    client.force_login(OfficerFactory())
+    passed = client.get(reverse("applications:desk"), {"status": "passed"}).content.decode()
+    recommended = client.get(reverse("applications:desk"), {"status": "recommended"}).content.decode()
+    assert application.number not in passed
+    assert application.number in recommended
+    assert not FindingOverride.objects.exists()

@@ -86,6 +86,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# stplan itself is no app: its own static files (htmx) are found through this folder.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_ROOT = Path(os.environ.get("STPLAN_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"

@@ -69,6 +69,14 @@ class Unit(models.Model):
         return self.status == UnitStatus.APPROVED
 
 
+UNIT_ACTION_LABELS = {
+    "register": _("提交注册"),
+    "approve": _("审核通过"),
+    "reject": _("审核不通过"),
+    "resubmit": _("重新提交审核"),
+}
+
+
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
@@ -117,6 +125,14 @@ class UnitEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("审核记录不可删除")
+
+    @property
+    def action_label(self) -> str:
+        return UNIT_ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def to_status_label(self) -> str:
+        return UnitStatus(self.to_status).label if self.to_status in UnitStatus.values else self.to_status
 
 
 class Invitation(models.Model):

@@ -152,6 +152,13 @@ class ApplicationEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("操作记录不可删除")
 
+    @property
+    def action_label(self) -> str:
+        from stplan.applications.services import TRANSITIONS
+
+        rule = TRANSITIONS.get(self.action)
+        return rule.label if rule else self.action
+
 
 class FindingOverride(models.Model):
     """An officer's written decision to set aside one automatic error at 形式审查."""

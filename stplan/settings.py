@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "stplan.accounts",
     "stplan.guides",
     "stplan.applications",
+    "stplan.review",
     "stplan.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("stplan.accounts.urls")),
     path("applications/", include("stplan.applications.urls")),
     path("guides/", include("stplan.guides.urls")),
+    path("review/", include("stplan.review.urls")),
 ]
 
 if settings.DEBUG:

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     RECOMMENDER = "recommender", _("推荐单位")
     OFFICER = "officer", _("科室经办人")
     BUREAU_ADMIN = "bureau_admin", _("局管理员")
+    EXPERT = "expert", _("评审专家")
 
 
 class UnitStatus(models.TextChoices):

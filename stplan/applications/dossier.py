@@ -25,8 +25,12 @@ SECTIONS = {
     "indicators": "考核指标",
     "budget": "经费预算",
     "outcomes": "实施成效",
+    "exclusions": "申请回避的专家",
     "attachments": "附件",
 }
+
+
+OPTIONAL_LISTS = ("partners", "team", "subprojects", "exclusions")
 
 
 @dataclass
@@ -51,7 +55,13 @@ class Dossier:
     def of(cls, application: Application, data: MultiValueDict | None = None) -> "Dossier":
         stored = application.form
         bound = data is not None or bool(stored)
-        dossier = cls(application, data if data is not None else f.raw_data(stored), bound)
+        data = (data if data is not None else f.raw_data(stored)).copy()
+        # A list the form never posted (an older draft, a hand-made post) is an empty list.
+        for prefix in OPTIONAL_LISTS:
+            if f"{prefix}-TOTAL_FORMS" not in data:
+                data.setlist(f"{prefix}-TOTAL_FORMS", ["0"])
+                data.setlist(f"{prefix}-INITIAL_FORMS", ["0"])
+        dossier = cls(application, data, bound)
         dossier._build()
         return dossier
 
@@ -83,6 +93,7 @@ class Dossier:
                 f.BudgetYearFormSet, prefix="budget", initial=[{} for _ in range(years)]
             ),
             "outcomes": self._form(f.OutcomesForm),
+            "exclusions": self._form(f.ExclusionFormSet, prefix="exclusions"),
         }
         if not self.bound:
             self.problems = [Problem("basic", "申报书尚未填写。")]

@@ -12,6 +12,7 @@ from stplan.accounts.models import RecommenderKind, Unit, UnitStatus
 from stplan.eligibility import labels
 from stplan.guides.models import Direction
 from stplan.guides.schema import load_guide_data
+from stplan.review.models import FieldOfStudy
 
 ID_TYPES = [("resident_id", "居民身份证"), ("passport", "护照"), ("other", "其他证件")]
 TITLES = [
@@ -48,6 +49,12 @@ class BasicForm(forms.Form):
     )
     summary = forms.CharField(label=_("项目摘要"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     recommender = forms.ModelChoiceField(label=_("推荐单位"), queryset=Unit.objects.none(), required=False)
+    field_of_study = forms.ModelChoiceField(
+        label=_("学科领域"),
+        queryset=FieldOfStudy.objects.none(),
+        required=False,
+        help_text=_("用于匹配评审专家"),
+    )
 
     def __init__(self, *args, direction: Direction, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +68,9 @@ class BasicForm(forms.Form):
         )
         self.fields["recommender"].label_from_instance = lambda u: (
             f"{u.name}（{u.get_recommender_kind_display()}）"
+        )
+        self.fields["field_of_study"].queryset = FieldOfStudy.objects.filter(parent__isnull=False).select_related(
+            "parent"
         )
 
     def clean(self):
@@ -201,6 +211,16 @@ class OutcomesForm(forms.Form):
     product_annual_sales = _yuan(_("单品种年销售额"))
 
 
+class ExclusionForm(forms.Form):
+    """An expert the applicant asks to keep away from the application (申请回避)."""
+
+    name = forms.CharField(label=_("专家姓名"), max_length=50)
+    unit_name = forms.CharField(label=_("专家工作单位"), max_length=200)
+    reason = forms.CharField(label=_("回避理由"), max_length=500)
+
+
+MAX_EXCLUSIONS = 3
+
 PartnerFormSet = forms.formset_factory(
     PartnerForm, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True
 )
@@ -212,7 +232,9 @@ SubprojectFormSet = forms.formset_factory(
 )
 BudgetYearFormSet = forms.formset_factory(BudgetYearForm, extra=0, max_num=10)
 
-LIST_PREFIXES = {"partners": PartnerFormSet, "team": TeamFormSet, "subprojects": SubprojectFormSet}
+ExclusionFormSet = forms.formset_factory(
+    ExclusionForm, extra=0, can_delete=True, max_num=MAX_EXCLUSIONS, validate_max=True
+)
 
 
 class AttachmentUploadForm(forms.Form):

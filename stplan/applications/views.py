@@ -55,6 +55,8 @@ def _visible(request, pk) -> Application:
 @login_required
 def workspace(request):
     user = request.user
+    if user.role == Role.EXPERT:
+        return redirect("review:mine")
     visible = selectors.visible_applications(user)
     context = {"unit": user.unit}
     if user.role == Role.LEADER:
@@ -171,7 +173,7 @@ def edit(request, pk):
     if request.method == "POST":
         data = request.POST
         prefix = request.POST.get("add_row")
-        if prefix in ("partners", "team", "subprojects", "budget"):
+        if prefix in ("partners", "team", "subprojects", "budget", "exclusions"):
             data = services.add_row(data, prefix)
         services.save_draft(application=application, actor=request.user, data=data)
         if request.POST.get("action") in ("submit", "resubmit"):

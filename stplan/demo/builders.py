@@ -58,6 +58,8 @@ def application_form(
     recommender_pk: int | None = None,
     partners: tuple[tuple[str, int], ...] = (),
     indicators: dict[str, int] | None = None,
+    field_of_study_pk: int | None = None,
+    exclusions: tuple[tuple[str, str, str], ...] = (),
 ) -> dict[str, list[str]]:
     """A complete 申报书 as the edit form posts it; the budget spends exactly what it raises."""
     start = date(today.year + 1, 1, 1)
@@ -73,6 +75,7 @@ def application_form(
         "basic-keywords": ["关键技术，产业化，示范应用"],
         "basic-summary": [f"{title}：围绕指南方向开展关键技术研究与示范应用。"],
         "basic-recommender": [str(recommender_pk) if recommender_pk else ""],
+        "basic-field_of_study": [str(field_of_study_pk) if field_of_study_pk else ""],
         "lead-matching": [""],
         "leader-id_type": ["resident_id"],
         "leader-id_number": [resident_id(leader_birth, leader_serial)],
@@ -103,6 +106,7 @@ def application_form(
             ],
         ),
         **_rows("subprojects", []),
+        **_rows("exclusions", [{"name": n, "unit_name": u, "reason": r} for n, u, r in exclusions]),
         **_rows(
             "budget",
             [

@@ -13,8 +13,11 @@ from stplan.accounts import services as accounts
 from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services as applications
 from stplan.demo.builders import MINIMAL_PDF, application_form, credit_code, years_ago
+from stplan.demo.review import load_review_demo
 from stplan.guides.models import Direction, Guide
 from stplan.guides.services import load_guide
+from stplan.review.defaults import load_review_defaults
+from stplan.review.models import FieldOfStudy
 
 GUIDE = "guilin-2022"
 PASSWORD = "stplan-demo"
@@ -174,12 +177,15 @@ def load_demo() -> list[tuple[str, str]]:
         "yiyuan": _leader(units["yiyuan"], "fuzeren-yiyuan", "黄医生", unit_admins["yiyuan"]),
         "shehui": _leader(units["shehui"], "fuzeren-shehui", "周老师", unit_admins["shehui"]),
     }
+    load_review_defaults(guide=guide)
     _applications(guide, units, unit_admins, leaders, admin, now.date())
+    load_review_demo(guide=guide, admin=admin, today=now.date())
     return accounts_table()
 
 
 def _applications(guide: Guide, units, unit_admins, leaders, admin, today: date) -> None:
     directions = {d.number: d for d in guide.directions.all()}
+    field = {f.code: f.pk for f in FieldOfStudy.objects.all()}
     lingui, jiaoyu = units["lingui"], units["jiaoyu"]
     recommender_admins = {u.pk: User.objects.get(unit=u, role=Role.RECOMMENDER) for u in (lingui, jiaoyu)}
 
@@ -221,6 +227,43 @@ def _applications(guide: Guide, units, unit_admins, leaders, admin, today: date)
         return application
 
     make(15, "gaoxiao", "漓江流域水生态监测关键技术研究", requested=200000, self_raised=100000, stop="submit")
+    make(
+        15,
+        "gaoxiao",
+        "漓江上游生态补水与水质改善技术研究",
+        requested=200000,
+        self_raised=100000,
+        stop="done",
+        field_of_study_pk=field["0501"],
+    )
+    make(
+        36,
+        "gaoxiao",
+        "喀斯特石漠化地区经济林提质增效技术示范",
+        requested=200000,
+        self_raised=100000,
+        stop="done",
+        field_of_study_pk=field["0502"],
+        exclusions=(("赵建国", "广西大学", "与项目负责人存在学术争议。"),),
+    )
+    make(
+        38,
+        "gaoxiao",
+        "罗汉果绿色高效栽培技术集成示范",
+        requested=300000,
+        self_raised=150000,
+        stop="done",
+        field_of_study_pk=field["0401"],
+    )
+    make(
+        22,
+        "yuansuo",
+        "沙田柚果汁加工关键技术成果转化",
+        requested=300000,
+        self_raised=300000,
+        stop="done",
+        field_of_study_pk=field["0403"],
+    )
     make(6, "qiye", "高精度伺服电机控制系统研发", requested=300000, self_raised=900000, stop="unit_approve")
     make(
         17,
@@ -240,7 +283,15 @@ def _applications(guide: Guide, units, unit_admins, leaders, admin, today: date)
         self_raised=100000,
         stop="formal_pass",
     )
-    make(38, "yuansuo", "沙田柚绿色防控技术集成与推广", requested=300000, self_raised=150000, stop="done")
+    make(
+        38,
+        "yuansuo",
+        "沙田柚绿色防控技术集成与推广",
+        requested=300000,
+        self_raised=150000,
+        stop="done",
+        field_of_study_pk=field["0401"],
+    )
     make(
         25,
         "gaoxiao",
@@ -251,6 +302,7 @@ def _applications(guide: Guide, units, unit_admins, leaders, admin, today: date)
         arrived_in_guilin_on=years_ago(today, 1),
         leader_birth=years_ago(today, 33),
         attachments=("id_card", "doctorate_certificate", "guilin_arrival_proof", "matching_commitment"),
+        field_of_study_pk=field["0302"],
     )
     returned = make(
         18, "yiyuan", "老年人跌倒风险评估与干预研究", requested=180000, self_raised=20000, stop="formal_pass"
@@ -294,7 +346,7 @@ def _officer(direction: Direction) -> User:
 
 
 def accounts_table() -> list[tuple[str, str]]:
-    rows = [("admin", "局管理员（注册审核、全部方向形式审查）")]
+    rows = [("admin", "局管理员（注册审核、全部方向形式审查、专家评审）")]
     rows += [(username, f"科室经办人：{section}") for username, section in OFFICERS]
     for user in (
         User.objects.filter(role__in=[Role.UNIT_ADMIN, Role.RECOMMENDER, Role.LEADER])
@@ -302,4 +354,6 @@ def accounts_table() -> list[tuple[str, str]]:
         .order_by("role", "username")
     ):
         rows.append((user.username, f"{user.get_role_display()}：{user.unit.name}"))
+    for user in User.objects.filter(role=Role.EXPERT).select_related("expert").order_by("username"):
+        rows.append((user.username, f"评审专家：{user.full_name}（{user.expert.unit_name}）"))
     return rows

@@ -15,7 +15,7 @@ def test_load_demo_loads_guide_and_admin_account_idempotently(capsys):
     assert authenticate(username="admin", password="stplan-demo").is_superuser
     out = capsys.readouterr().out
     assert "所有演示账号的密码均为：stplan-demo" in out
-    assert Application.objects.count() == 11
+    assert Application.objects.count() == 15
 
 
 @pytest.mark.django_db
@@ -33,6 +33,20 @@ def test_load_demo_has_every_role_unit_kind_and_application_state():
     }
     assert set(Application.objects.values_list("status", flat=True)) == set(Status.values)
     assert Application.objects.values("direction").distinct().count() >= 10
+
+
+@pytest.mark.django_db
+def test_load_demo_has_a_published_review_round_with_scores_and_a_declared_conflict():
+    from stplan.review.models import Assignment, AssignmentStatus, DeclaredConflict, Expert, Review
+
+    call_command("load_demo")
+    assert Expert.objects.count() == 16
+    statuses = set(Assignment.objects.values_list("status", flat=True))
+    assert {"published", "confirmed", "submitted", "withdrawn"} <= statuses
+    assert Review.objects.filter(submitted_at__isnull=False).count() == Assignment.objects.filter(
+        status=AssignmentStatus.SUBMITTED
+    ).count()
+    assert DeclaredConflict.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -1,0 +1,51 @@
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+
+def ranking_xlsx(review_round, standings) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评审排名"
+    sheet.append(
+        [
+            "方向排名",
+            "类别排名",
+            "申报编号",
+            "方向",
+            "类别",
+            "项目名称",
+            "牵头单位",
+            "得分",
+            "中位数",
+            "标准差",
+            "分歧较大",
+            "已评/应评",
+            "建议资助票数",
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in standings:
+        a = row.application
+        sheet.append(
+            [
+                row.rank_in_direction,
+                row.rank_in_category,
+                a.number,
+                a.direction.number,
+                a.direction.category.name,
+                a.title,
+                a.lead_unit.name,
+                round(row.score, 2) if row.score is not None else None,
+                row.median,
+                round(row.spread, 2) if row.spread is not None else None,
+                "是" if row.disagreement else "",
+                f"{len(row.totals)}/{row.expected}",
+                row.fund_votes,
+            ]
+        )
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,219 @@
+"""Reads for 专家评审: what the round reviews, conflicts, and the aggregated ranking."""
+
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from stplan.applications.models import Application, Status
+from stplan.applications.selectors import latest_version
+from stplan.review.models import (
+    Aggregation,
+    Assignment,
+    AssignmentStatus,
+    DeclaredConflict,
+    Expert,
+    Recommendation,
+    ReviewRound,
+    ScoreSheet,
+)
+
+ACTIVE = (AssignmentStatus.PUBLISHED, AssignmentStatus.CONFIRMED, AssignmentStatus.SUBMITTED)
+
+
+def round_applications(review_round: ReviewRound) -> QuerySet[Application]:
+    """The applications that passed 形式审查 in the round's 方向."""
+    return (
+        Application.objects.filter(
+            guide=review_round.guide, status=Status.PASSED, direction__in=review_round.directions.all()
+        )
+        .select_related("direction", "direction__category", "lead_unit", "leader")
+        .order_by("direction__number", "pk")
+    )
+
+
+def pool(review_round: ReviewRound) -> QuerySet[Expert]:
+    return (
+        Expert.objects.filter(enabled=True, available=True)
+        .select_related("user")
+        .prefetch_related("fields", "fields__parent")
+        .order_by("pk")
+    )
+
+
+def snapshot_form(application: Application) -> dict:
+    version = latest_version(application)
+    return version.snapshot if version else {}
+
+
+def _value(form: dict, key: str) -> str:
+    values = form.get(key) or [""]
+    return str(values[0]).strip()
+
+
+def application_text(snapshot: dict) -> str:
+    form = snapshot.get("form", {})
+    parts = [
+        "basic-title",
+        "basic-keywords",
+        "basic-summary",
+        "content-research_content",
+        "content-technical_route",
+    ]
+    return "\n".join(_value(form, key) for key in parts)
+
+
+def application_people(snapshot: dict) -> set[str]:
+    """ID numbers of the 负责人 and the team, as submitted."""
+    form = snapshot.get("form", {})
+    numbers = {_value(form, "leader-id_number").upper()}
+    total = int(_value(form, "team-TOTAL_FORMS") or 0) if _value(form, "team-TOTAL_FORMS").isdigit() else 0
+    numbers |= {_value(form, f"team-{i}-id_number").upper() for i in range(min(total, 50))}
+    return numbers - {""}
+
+
+def application_units(snapshot: dict) -> tuple[set[str], set[str]]:
+    """Credit codes and names of the lead and partner units, as submitted."""
+    facts = snapshot.get("facts", {})
+    units = [facts.get("lead", {}), *facts.get("partners", [])]
+    return {u.get("credit_code", "") for u in units} - {""}, {u.get("name", "") for u in units} - {""}
+
+
+def exclusion_requests(snapshot: dict) -> list[dict]:
+    form = snapshot.get("form", {})
+    raw = _value(form, "exclusions-TOTAL_FORMS")
+    total = int(raw) if raw.isdigit() else 0
+    rows = []
+    for i in range(min(total, 3)):
+        if _value(form, f"exclusions-{i}-DELETE"):
+            continue
+        row = {k: _value(form, f"exclusions-{i}-{k}") for k in ("name", "unit_name", "reason")}
+        if row["name"]:
+            rows.append(row)
+    return rows
+
+
+def conflict_reasons(
+    application: Application, snapshot: dict, expert: Expert, declared: set[tuple[int, int]]
+) -> list[str]:
+    """Why `expert` may not review `application` (回避); empty when they may."""
+    reasons = []
+    codes, names = application_units(snapshot)
+    if (expert.unit_credit_code and expert.unit_credit_code in codes) or (
+        expert.unit_name and expert.unit_name in names
+    ):
+        reasons.append("专家所在单位是本项目的申报单位（牵头或合作）")
+    if expert.id_number and expert.id_number.upper() in application_people(snapshot):
+        reasons.append("专家是本项目的负责人或团队成员")
+    if (expert.pk, application.pk) in declared:
+        reasons.append("已声明利益冲突")
+    for row in exclusion_requests(snapshot):
+        if row["name"] == expert.name and (not row["unit_name"] or row["unit_name"] == expert.unit_name):
+            reasons.append(f"申报人申请回避：{row['reason']}")
+    return reasons
+
+
+def declared_pairs(applications) -> set[tuple[int, int]]:
+    return set(
+        DeclaredConflict.objects.filter(application__in=applications).values_list(
+            "expert_id", "application_id"
+        )
+    )
+
+
+def sheet_for(review_round: ReviewRound, application: Application) -> ScoreSheet:
+    sheets = list(ScoreSheet.objects.filter(guide=review_round.guide))
+    number, programme = application.direction.number, application.direction.category.programme
+
+    def specificity(sheet):
+        if sheet.direction_numbers:
+            return 2 if number in sheet.direction_numbers else -1
+        if sheet.programme:
+            return 1 if sheet.programme == programme else -1
+        return 0
+
+    ranked = sorted((s for s in sheets if specificity(s) >= 0), key=lambda s: (-specificity(s), s.pk))
+    if not ranked:
+        raise ScoreSheet.DoesNotExist("没有适用于该方向的评分表")
+    return ranked[0]
+
+
+@dataclass
+class Standing:
+    application: Application
+    totals: list[int] = field(default_factory=list)
+    recommendations: list[str] = field(default_factory=list)
+    expected: int = 0
+    score: float | None = None
+    median: float | None = None
+    spread: float | None = None
+    disagreement: bool = False
+    rank_in_direction: int | None = None
+    rank_in_category: int | None = None
+
+    @property
+    def fund_votes(self) -> int:
+        return self.recommendations.count(Recommendation.FUND)
+
+
+def aggregate(totals: list[int], method: str) -> float | None:
+    if not totals:
+        return None
+    if method == Aggregation.MEDIAN:
+        return float(statistics.median(totals))
+    if method == Aggregation.TRIMMED_MEAN and len(totals) >= 5:
+        trimmed = sorted(totals)[1:-1]
+        return sum(trimmed) / len(trimmed)
+    return sum(totals) / len(totals)
+
+
+def standings(review_round: ReviewRound) -> list[Standing]:
+    """Every application of the round with its aggregate, ranked per 方向 and per 类别.
+
+    Ties are broken, in order, by the higher median, then more 建议资助, then the earlier
+    first submission, then the 申报编号: each rule a bureau can state and check by hand.
+    """
+    rows = {a.pk: Standing(application=a) for a in round_applications(review_round)}
+    assignments = (
+        Assignment.objects.filter(round=review_round, status__in=ACTIVE, application_id__in=rows)
+        .select_related("review")
+        .order_by("pk")
+    )
+    for assignment in assignments:
+        row = rows[assignment.application_id]
+        row.expected += 1
+        review = getattr(assignment, "review", None)
+        if review is not None and review.submitted_at is not None and review.total is not None:
+            row.totals.append(review.total)
+            row.recommendations.append(review.recommendation)
+    for row in rows.values():
+        row.score = aggregate(row.totals, review_round.aggregation)
+        row.median = float(statistics.median(row.totals)) if row.totals else None
+        row.spread = statistics.pstdev(row.totals) if len(row.totals) >= 2 else None
+        row.disagreement = row.spread is not None and row.spread >= review_round.disagreement_threshold
+    ordered = sorted(rows.values(), key=_ranking_key)
+    for key_name, attr in (("direction", "rank_in_direction"), ("category", "rank_in_category")):
+        counters: dict[int, int] = {}
+        for row in ordered:
+            if row.score is None:
+                continue
+            group = (
+                row.application.direction_id
+                if key_name == "direction"
+                else row.application.direction.category_id
+            )
+            counters[group] = counters.get(group, 0) + 1
+            setattr(row, attr, counters[group])
+    return ordered
+
+
+def _ranking_key(row: Standing):
+    submitted = row.application.first_submitted_at
+    return (
+        row.score is None,
+        -(row.score or 0),
+        -(row.median or 0),
+        -row.fund_votes,
+        submitted.timestamp() if submitted else 0,
+        row.application.number,
+    )

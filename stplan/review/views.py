@@ -1,0 +1,323 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from stplan.applications.dossier import Dossier, display_sections
+from stplan.applications.forms import raw_data
+from stplan.applications.selectors import latest_version
+from stplan.errors import ServiceError
+from stplan.review import expert_io, exports, selectors, services
+from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
+from stplan.review.models import Assignment, AssignmentStatus, Expert, ReviewRound, RoundStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _staff(request):
+    if not request.user.has_perm("review.manage_review"):
+        raise PermissionDenied
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def experts(request):
+    _staff(request)
+    pool = Expert.objects.select_related("user").prefetch_related("fields").order_by("pk")
+    if q := request.GET.get("q", "").strip():
+        pool = pool.filter(
+            Q(user__full_name__icontains=q) | Q(unit_name__icontains=q) | Q(keywords__icontains=q)
+        )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(expert_io.export(pool), "experts.xlsx")
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            result = expert_io.import_experts(actor=request.user, content=request.FILES["file"].read())
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"导入完成：新增{result.created}名，更新{result.updated}名。")
+        return redirect("review:experts")
+    return render(request, "review/experts.html", {"experts": pool[:500], "total": pool.count(), "q": q})
+
+
+@login_required
+def expert_template(request):
+    _staff(request)
+    return _xlsx(expert_io.template(), "expert-template.xlsx")
+
+
+@login_required
+def expert_edit(request, pk=None):
+    _staff(request)
+    expert = get_object_or_404(Expert.objects.select_related("user"), pk=pk) if pk else None
+    initial = (
+        {"full_name": expert.user.full_name, "email": expert.user.email, "phone": expert.user.phone}
+        if expert
+        else {}
+    )
+    form = ExpertForm(request.POST or None, instance=expert, initial=initial)
+    if expert:
+        form.fields["username"].disabled = True
+        form.fields["username"].initial = expert.user.username
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            expert = services.save_expert(
+                actor=request.user,
+                expert=expert,
+                values={k: v for k, v in data.items() if k in services.EXPERT_FIELDS},
+                fields=data["fields"],
+                user_values={k: data.get(k, "") for k in ("username", "full_name", "email", "phone")},
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已保存专家 {expert.name}。")
+            return redirect("review:expert", pk=expert.pk)
+    events = expert.events.select_related("actor") if expert else []
+    return render(request, "review/expert_edit.html", {"form": form, "expert": expert, "events": events})
+
+
+@login_required
+def rounds(request):
+    _staff(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        review_round = form.save(commit=False)
+        review_round.guide = form.cleaned_data["directions"][0].guide
+        review_round.save()
+        form.save_m2m()
+        messages.success(request, f"已创建评审批次“{review_round.name}”。")
+        return redirect("review:round", pk=review_round.pk)
+    return render(
+        request,
+        "review/rounds.html",
+        {
+            "rounds": ReviewRound.objects.annotate(n=Count("assignments")).order_by("-created_at"),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def round_detail(request, pk):
+    _staff(request)
+    review_round = get_object_or_404(ReviewRound, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "solve":
+                services.propose_assignment(review_round=review_round, actor=request.user)
+                messages.success(request, "已完成分配（拟分配），请核对后发布。")
+            elif action == "publish":
+                count = services.publish(review_round=review_round, actor=request.user)
+                messages.success(request, f"已发布{count}项评审任务，并已通知专家。")
+            elif action in ("pin", "forbid", "clear"):
+                application = get_object_or_404(
+                    selectors.round_applications(review_round), pk=request.POST.get("application")
+                )
+                expert = get_object_or_404(Expert, pk=request.POST.get("expert"))
+                services.set_pair_rule(
+                    review_round=review_round,
+                    actor=request.user,
+                    application=application,
+                    expert=expert,
+                    kind=None if action == "clear" else action,
+                )
+                messages.success(request, "已记录。重新分配后生效。")
+            elif action == "close":
+                review_round.status = RoundStatus.CLOSED
+                review_round.save(update_fields=["status"])
+                messages.success(request, "评审已结束。")
+            else:
+                messages.error(request, "不支持的操作。")
+        except ServiceError as error:
+            messages.error(request, str(error))
+        return redirect("review:round", pk=pk)
+    applications = list(selectors.round_applications(review_round))
+    assignments = (
+        Assignment.objects.filter(round=review_round)
+        .exclude(status=AssignmentStatus.WITHDRAWN)
+        .select_related("expert__user")
+        .order_by("-affinity")
+    )
+    by_application: dict[int, list[Assignment]] = {}
+    for assignment in assignments:
+        by_application.setdefault(assignment.application_id, []).append(assignment)
+    rules = {(r.application_id, r.expert_id): r.kind for r in review_round.pair_rules.all()}
+    rows = [
+        (
+            a,
+            review_round.experts_needed(a.direction.number),
+            [(x, rules.get((a.pk, x.expert_id))) for x in by_application.get(a.pk, [])],
+        )
+        for a in applications
+    ]
+    progress = assignments.aggregate(
+        total=Count("pk", filter=Q(status__in=selectors.ACTIVE)),
+        submitted=Count("pk", filter=Q(status=AssignmentStatus.SUBMITTED)),
+        proposed=Count("pk", filter=Q(status=AssignmentStatus.PROPOSED)),
+    )
+    return render(
+        request,
+        "review/round.html",
+        {
+            "round": review_round,
+            "rows": rows,
+            "progress": progress,
+            "report": review_round.solver_report,
+            "pool": selectors.pool(review_round),
+            "pair_rules": review_round.pair_rules.select_related("expert__user", "application"),
+        },
+    )
+
+
+@login_required
+def ranking(request, pk):
+    _staff(request)
+    review_round = get_object_or_404(ReviewRound, pk=pk)
+    standings = selectors.standings(review_round)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.ranking_xlsx(review_round, standings), "ranking.xlsx")
+    return render(request, "review/ranking.html", {"round": review_round, "standings": standings})
+
+
+@login_required
+def my_tasks(request):
+    if not hasattr(request.user, "expert"):
+        raise PermissionDenied
+    tasks = (
+        Assignment.objects.filter(expert=request.user.expert)
+        .exclude(status=AssignmentStatus.PROPOSED)
+        .select_related("application__direction", "round")
+        .order_by("round", "status", "pk")
+    )
+    return render(request, "review/my_tasks.html", {"tasks": tasks})
+
+
+HIDDEN_ALWAYS = {"证件号码", "证件类型", "出生日期", "到桂林工作日期"}
+HIDDEN_BLIND = {
+    "推荐单位",
+    "合作单位统一社会信用代码",
+    "姓名",
+    "工作单位",
+    "承担单位",
+    "课题负责人",
+    "专家姓名",
+    "专家工作单位",
+}
+
+
+def expert_view_of(sections, hide_identity: bool):
+    """The 申报书 as an expert may read it: never ID numbers, and in a blind review nothing
+    that names the applicant."""
+    hidden = HIDDEN_ALWAYS | (HIDDEN_BLIND if hide_identity else set())
+    shown = []
+    for section in sections:
+        if section.key == "exclusions" or (hide_identity and section.key == "partners"):
+            continue
+        section.fields = [(label, value) for label, value in section.fields if label not in hidden]
+        keep = [i for i, c in enumerate(section.columns) if c not in hidden]
+        section.columns = [section.columns[i] for i in keep]
+        section.rows = [[row[i] for i in keep] for row in section.rows]
+        shown.append(section)
+    return shown
+
+
+@login_required
+def task(request, pk):
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("round", "application__direction", "expert"), pk=pk
+    )
+    if not request.user.has_perm("review.open_assignment", assignment):
+        raise Http404
+    review_round = assignment.round
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                form = ConfirmForm(request.POST)
+                form.is_valid()
+                services.confirm_no_conflict(
+                    assignment=assignment,
+                    actor=request.user,
+                    pledge=form.cleaned_data.get("pledge", False),
+                    no_conflict=form.cleaned_data.get("no_conflict", False),
+                )
+                messages.success(request, "已确认并签署保密承诺，可以开始评审。")
+            elif action == "declare":
+                form = DeclareConflictForm(request.POST)
+                if not form.is_valid():
+                    raise ServiceError("请选择利益冲突类型并写明情况。")
+                services.declare_conflict(assignment=assignment, actor=request.user, **form.cleaned_data)
+                messages.success(request, "已声明回避，该项目已从您的评审任务中移除。")
+                return redirect("review:mine")
+            elif action in ("save", "submit"):
+                sheet = selectors.sheet_for(review_round, assignment.application)
+                form = ScoreForm(request.POST, sheet=sheet)
+                form.is_valid()
+                data = {**form.cleaned_data}
+                services.save_review(
+                    assignment=assignment,
+                    actor=request.user,
+                    scores={c["code"]: data.get(f"score-{c['code']}") for c in sheet.criteria},
+                    comments={c["code"]: data.get(f"comment-{c['code']}") or "" for c in sheet.criteria},
+                    overall_comment=data.get("overall_comment") or "",
+                    recommendation=data.get("recommendation") or "",
+                    submit=action == "submit",
+                )
+                messages.success(request, "评审意见已提交。" if action == "submit" else "草稿已保存。")
+            else:
+                messages.error(request, "不支持的操作。")
+        except ServiceError as error:
+            messages.error(request, str(error))
+        return redirect("review:task", pk=pk)
+    context = {"assignment": assignment, "round": review_round}
+    application = assignment.application
+    if request.user.has_perm("review.read_application", assignment):
+        version = latest_version(application)
+        dossier = Dossier.of(application, raw_data(version.snapshot["form"]))
+        sheet = selectors.sheet_for(review_round, application)
+        review = getattr(assignment, "review", None)
+        initial = {}
+        if review:
+            initial = {
+                **{f"score-{k}": v for k, v in review.scores.items()},
+                **{f"comment-{k}": v for k, v in review.comments.items()},
+                "overall_comment": review.overall_comment,
+                "recommendation": review.recommendation,
+            }
+        context.update(
+            {
+                "sections": expert_view_of(display_sections(dossier), review_round.hide_applicant_identity),
+                "score_form": ScoreForm(initial=initial, sheet=sheet),
+                "sheet": sheet,
+                "review": review,
+                "others": _others(assignment) if _may_see_others(assignment) else None,
+            }
+        )
+    else:
+        context.update({"confirm_form": ConfirmForm(), "declare_form": DeclareConflictForm()})
+    return render(request, "review/task.html", context)
+
+
+def _may_see_others(assignment: Assignment) -> bool:
+    return assignment.status == AssignmentStatus.SUBMITTED and assignment.round.show_scores_after_submit
+
+
+def _others(assignment: Assignment):
+    return (
+        Assignment.objects.filter(
+            round=assignment.round, application=assignment.application, status=AssignmentStatus.SUBMITTED
+        )
+        .exclude(pk=assignment.pk)
+        .select_related("review")
+    )

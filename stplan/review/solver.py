@@ -62,10 +62,14 @@ class Solution:
 
 
 def solve(
-    problem: Problem, *, candidates_per_application: int = 60, candidates_per_expert: int = 40
+    problem: Problem,
+    *,
+    candidates_per_application: int = 60,
+    candidates_per_expert: int = 40,
+    dense_limit: int = DENSE_LIMIT,
 ) -> Solution:
     a_count, e_count = problem.affinity.shape
-    if not problem.plain or a_count * e_count <= DENSE_LIMIT:
+    if not problem.plain or a_count * e_count <= dense_limit:
         rows, cols = np.nonzero(problem.allowed)
         solution = _solve_pairs(problem, rows, cols)
         if problem.plain:

@@ -150,3 +150,34 @@ def test_large_plain_instance_is_solved_on_candidates_and_certified():
     assert solution.shortfall == {}
     assert solution.candidate_pairs < a_count * e_count
     assert solution.gap <= 1e-6
+
+
+def test_pruned_and_certified_solution_equals_the_lp_optimum_from_highs():
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    rng = np.random.default_rng(3)
+    a_count, e_count, k, cap = 60, 90, 3, 3
+    affinity = np.round(
+        rng.random((a_count, e_count)) * 0.3 + (rng.random((a_count, e_count)) < 0.1) * 0.5, 4
+    )
+    allowed = rng.random((a_count, e_count)) >= 0.05
+    problem = Problem(affinity, allowed, np.full(a_count, k), np.full(e_count, cap))
+    solution = solve(problem, candidates_per_application=4, candidates_per_expert=2, dense_limit=0)
+    rows, cols = np.nonzero(allowed)
+    n = len(rows)
+    equality = coo_matrix((np.ones(n), (rows, np.arange(n))), shape=(a_count, n))
+    capacity = coo_matrix((np.ones(n), (cols, np.arange(n))), shape=(e_count, n))
+    lp = linprog(
+        -affinity[rows, cols],
+        A_ub=capacity,
+        b_ub=np.full(e_count, cap),
+        A_eq=equality,
+        b_eq=np.full(a_count, k),
+        bounds=(0, 1),
+        method="highs",
+    )
+    assert solution.shortfall == {}
+    assert solution.rounds > 1
+    assert solution.total_affinity == pytest.approx(-lp.fun, abs=1e-6)
+    assert solution.upper_bound == pytest.approx(-lp.fun, abs=1e-5)

@@ -167,3 +167,42 @@ def recommended_6(guide):
         application=application, action="unit_approve", actor=UnitAdminFactory(unit=leader.unit)
     )
     return services.transition(application=application, action="recommend", actor=recommender)
+
+
+def passed_25(guide, **kwargs):
+    """A 方向25 application through 形式审查 (passed), ready for expert review."""
+    application = submitted_25(guide=guide, **kwargs)
+    services.transition(
+        application=application, action="unit_approve", actor=UnitAdminFactory(unit=application.lead_unit)
+    )
+    application = services.transition(
+        application=application, action="recommend", actor=RecommenderFactory(unit=application.recommender)
+    )
+    return services.transition(application=application, action="formal_pass", actor=OfficerFactory())
+
+
+class ExpertUserFactory(UserFactory):
+    role = Role.EXPERT
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "review.Expert"
+
+    user = factory.SubFactory(ExpertUserFactory)
+    unit_name = factory.Sequence(lambda n: f"外地研究院{n}")
+    county = "西乡塘区"
+    title = "研究员"
+    keywords = "柔性传感 新材料"
+    load_cap = 15
+
+
+def review_round(guide, *, directions=(25,), **fields):
+    from stplan.review.defaults import load_review_defaults
+    from stplan.review.models import ReviewRound
+
+    load_review_defaults(guide=guide)
+    values = {"name": "测试评审", "experts_per_application": 2, "max_experts_per_unit": None, **fields}
+    created = ReviewRound.objects.create(guide=guide, **values)
+    created.directions.set(guide.directions.filter(number__in=directions))
+    return created

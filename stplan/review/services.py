@@ -453,19 +453,19 @@ def save_review(
     for criterion in sheet.criteria:
         value = review.scores[criterion["code"]]
         if value is not None and not (0 <= value <= criterion["max"]):
-            problems.append(f"“{criterion['label']}”的得分须在0到{criterion['max']}之间。")
+            problems.append(f"“{criterion['label']}”的得分须在0到{criterion['max']}之间")
     if submit:
         for criterion in sheet.criteria:
             if review.scores[criterion["code"]] is None:
-                problems.append(f"请为“{criterion['label']}”打分。")
+                problems.append(f"请为“{criterion['label']}”打分")
             if not review.comments[criterion["code"]]:
-                problems.append(f"请填写“{criterion['label']}”的评审意见。")
+                problems.append(f"请填写“{criterion['label']}”的评审意见")
         if not review.recommendation:
-            problems.append("请选择推荐意见。")
+            problems.append("请选择推荐意见")
     if problems:
         review.total = None
         review.save()
-        raise ServiceError("；".join(problems))
+        raise ServiceError("；".join(problems) + "。")
     complete = all(v is not None for v in review.scores.values())
     review.total = sum(review.scores.values()) if complete else None
     if submit:

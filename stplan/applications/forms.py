@@ -69,9 +69,9 @@ class BasicForm(forms.Form):
         self.fields["recommender"].label_from_instance = lambda u: (
             f"{u.name}（{u.get_recommender_kind_display()}）"
         )
-        self.fields["field_of_study"].queryset = FieldOfStudy.objects.filter(parent__isnull=False).select_related(
-            "parent"
-        )
+        self.fields["field_of_study"].queryset = FieldOfStudy.objects.filter(
+            parent__isnull=False
+        ).select_related("parent")
 
     def clean(self):
         data = super().clean()

@@ -43,9 +43,10 @@ def test_load_demo_has_a_published_review_round_with_scores_and_a_declared_confl
     assert Expert.objects.count() == 16
     statuses = set(Assignment.objects.values_list("status", flat=True))
     assert {"published", "confirmed", "submitted", "withdrawn"} <= statuses
-    assert Review.objects.filter(submitted_at__isnull=False).count() == Assignment.objects.filter(
-        status=AssignmentStatus.SUBMITTED
-    ).count()
+    assert (
+        Review.objects.filter(submitted_at__isnull=False).count()
+        == Assignment.objects.filter(status=AssignmentStatus.SUBMITTED).count()
+    )
     assert DeclaredConflict.objects.count() == 1
 
 

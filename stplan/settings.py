@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "stplan.guides",
     "stplan.applications",
     "stplan.review",
+    "stplan.funding",
+    "stplan.projects",
     "stplan.demo",
 ]
 

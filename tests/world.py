@@ -206,3 +206,40 @@ def review_round(guide, *, directions=(25,), **fields):
     created = ReviewRound.objects.create(guide=guide, **values)
     created.directions.set(guide.directions.filter(number__in=directions))
     return created
+
+
+def scored_round(guide, scores: list[int], *, directions=(25,)):
+    """A review round over len(scores) passed 方向25 applications, each reviewed by two
+    experts who both gave it `score` points in total."""
+    from stplan.review import selectors as review_selectors
+    from stplan.review import services as review_services
+
+    applications = [passed_25(guide) for _ in scores]
+    for _ in range(3):
+        ExpertFactory(load_cap=len(scores) * 2)
+    staff = BureauAdminFactory()
+    current = review_round(guide, directions=directions, aggregation="mean")
+    review_services.propose_assignment(review_round=current, actor=staff)
+    review_services.publish(review_round=current, actor=staff)
+    from stplan.review.models import Assignment
+
+    for application, score in zip(applications, scores, strict=True):
+        for task in Assignment.objects.filter(application=application):
+            task = review_services.confirm_no_conflict(
+                assignment=task, actor=task.expert.user, pledge=True, no_conflict=True
+            )
+            sheet = review_selectors.sheet_for(current, application)
+            left, points = score, {}
+            for criterion in sheet.criteria:
+                points[criterion["code"]] = min(criterion["max"], left)
+                left -= points[criterion["code"]]
+            review_services.save_review(
+                assignment=task,
+                actor=task.expert.user,
+                scores=points,
+                comments={c["code"]: "意见" for c in sheet.criteria},
+                overall_comment="",
+                recommendation="fund",
+                submit=True,
+            )
+    return current, applications, staff

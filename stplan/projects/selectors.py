@@ -1,0 +1,134 @@
+"""Reads for funded projects: what a person may see, the payments ledger, the dashboard."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from stplan.accounts.models import Role
+from stplan.projects.models import (
+    ContractStatus,
+    Project,
+    ProjectStatus,
+    ReportStatus,
+    Tranche,
+    TrancheStatus,
+)
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    base = Project.objects.select_related(
+        "application__direction", "application__lead_unit", "application__leader", "contract"
+    )
+    if not user.is_authenticated:
+        return base.none()
+    match user.role:
+        case Role.LEADER:
+            return base.filter(application__leader=user)
+        case Role.UNIT_ADMIN if user.unit_id:
+            return base.filter(application__lead_unit_id=user.unit_id)
+        case Role.OFFICER if user.section:
+            return base.filter(application__direction__section=user.section)
+        case Role.BUREAU_ADMIN:
+            return base
+    return base.none()
+
+
+@dataclass
+class LedgerRow:
+    key: str
+    planned: int = 0
+    paid: int = 0
+    released_unpaid: int = 0
+
+
+def ledger(projects: QuerySet[Project]) -> dict:
+    """Planned vs paid per project, per 科室 and per year of payment; the totals reconcile
+    with the projects' amounts by construction and are checked by the tests."""
+    tranches = Tranche.objects.filter(project__in=projects).select_related("project__application__direction")
+    by_project: dict[str, LedgerRow] = {}
+    by_section: dict[str, LedgerRow] = {}
+    by_year: dict[str, LedgerRow] = defaultdict(lambda: LedgerRow(""))
+    for t in tranches:
+        for table, key in (
+            (by_project, t.project.number),
+            (by_section, t.project.application.direction.section),
+        ):
+            row = table.setdefault(key, LedgerRow(key))
+            row.planned += t.planned_amount
+            row.paid += t.paid_amount or 0
+            row.released_unpaid += t.planned_amount if t.status == TrancheStatus.RELEASED else 0
+        if t.paid_on:
+            year_row = by_year[str(t.paid_on.year)]
+            year_row.key = str(t.paid_on.year)
+            year_row.paid += t.paid_amount
+    total = LedgerRow(
+        "合计", sum(r.planned for r in by_project.values()), sum(r.paid for r in by_project.values())
+    )
+    total.released_unpaid = sum(r.released_unpaid for r in by_project.values())
+    return {"projects": by_project, "sections": by_section, "years": dict(by_year), "total": total}
+
+
+@dataclass
+class Dashboard:
+    by_status: dict[str, int] = field(default_factory=dict)
+    planned: int = 0
+    paid: int = 0
+    indicators: list[dict] = field(default_factory=list)
+    overdue: list[str] = field(default_factory=list)
+
+
+def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
+    today = today or timezone.localdate()
+    board = Dashboard()
+    for status, label in ProjectStatus.choices:
+        board.by_status[label] = projects.filter(status=status).count()
+    money = Tranche.objects.filter(project__in=projects).aggregate(
+        planned=Sum("planned_amount"), paid=Sum("paid_amount")
+    )
+    board.planned, board.paid = money["planned"] or 0, money["paid"] or 0
+    committed: dict[str, dict] = {}
+    for project in projects.select_related("acceptance"):
+        achieved = project.acceptance.achieved if hasattr(project, "acceptance") else {}
+        for row in project.contract.content.get("indicators", []):
+            entry = committed.setdefault(
+                row["metric"], {"label": row["label"], "committed": 0, "achieved": 0}
+            )
+            entry["committed"] += row["committed"]
+            entry["achieved"] += int(achieved.get(row["metric"], 0) or 0)
+    board.indicators = sorted(committed.values(), key=lambda e: -e["committed"])
+    for entry in board.indicators:
+        entry["percent"] = (
+            min(100, round(100 * entry["achieved"] / entry["committed"])) if entry["committed"] else 0
+        )
+    for project in projects.filter(
+        status=ProjectStatus.CONTRACTING, created_at__lt=timezone.now() - timedelta(days=14)
+    ):
+        board.overdue.append(
+            f"{project.number}：任务书超过14天未签订（{project.contract.get_status_display()}）"
+        )
+    for project in projects.filter(status=ProjectStatus.IN_PROGRESS):
+        years_done = (today - project.starts_on).days // 365
+        accepted = set(project.reports.filter(status=ReportStatus.ACCEPTED).values_list("year", flat=True))
+        for year in range(1, years_done + 1):
+            if (
+                year not in accepted
+                and project.starts_on.replace(year=project.starts_on.year + year) <= project.ends_on
+            ):
+                board.overdue.append(f"{project.number}：第{year}年度报告未提交或未通过")
+        if project.ends_on < today:
+            board.overdue.append(f"{project.number}：已过结束日期（{project.ends_on}），尚未验收")
+    for tranche in Tranche.objects.filter(project__in=projects, status=TrancheStatus.RELEASED).select_related(
+        "project"
+    ):
+        board.overdue.append(
+            f"{tranche.project.number}：第{tranche.sequence}笔（{tranche.planned_amount:,}元）已满足条件，待拨付"
+        )
+    board.percent_paid = round(100 * board.paid / board.planned) if board.planned else 0
+    return board
+
+
+def pending_contracts(projects):
+    return projects.exclude(contract__status=ContractStatus.APPROVED)

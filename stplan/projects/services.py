@@ -1,0 +1,405 @@
+"""Writes for a funded project: 任务书, tranches and payments, reports, changes, 验收."""
+
+import re
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from stplan.accounts.models import User
+from stplan.applications.dossier import Dossier
+from stplan.applications.forms import raw_data
+from stplan.applications.selectors import latest_version
+from stplan.errors import ServiceError
+from stplan.guides.schema import load_guide_data
+from stplan.notifications import notify
+from stplan.projects.models import (
+    Acceptance,
+    ChangeRequest,
+    Contract,
+    ContractStatus,
+    CreditRecord,
+    ProgressReport,
+    Project,
+    ProjectEvent,
+    ProjectStatus,
+    ReportStatus,
+    Tranche,
+    TrancheStatus,
+)
+
+# 分年拨付: the default split of the amount over the years of the project, in percent.
+YEARLY_SPLITS = {1: (100,), 2: (60, 40), 3: (50, 30, 20)}
+# 前资助与后补助结合 (方向28): the part paid on signing and the part after 验收, in percent.
+MIXED_SPLIT = (50, 50)
+
+
+def split(amount: int, percents: tuple[int, ...]) -> list[int]:
+    """Integer 元 parts in the given proportions that add up to exactly `amount`."""
+    parts = [amount * p // 100 for p in percents]
+    parts[-1] += amount - sum(parts)
+    return parts
+
+
+def tranche_plan(*, mode: str, amount: int, years: int) -> list[tuple[str, int]]:
+    if mode == "upfront":
+        return [("signing", amount)]
+    if mode == "yearly_tranches":
+        splits = getattr(settings, "STPLAN_YEARLY_SPLITS", YEARLY_SPLITS)
+        percents = splits.get(years) or tuple([100 // years] * years)
+        conditions = ["signing", *(f"report:{year}" for year in range(1, years))]
+        return list(zip(conditions, split(amount, percents), strict=True))
+    if mode == "post_subsidy":
+        return [("verification", amount)]
+    if mode == "mixed":
+        first, rest = split(amount, MIXED_SPLIT)
+        return [("signing", first), ("acceptance", rest)]
+    raise ServiceError(f"资助方式“{mode}”不按项目拨付。")
+
+
+def _event(project: Project, actor: User, action: str, **detail) -> None:
+    ProjectEvent.objects.create(project=project, actor=actor, action=action, detail=detail)
+
+
+def contract_content(application, amount: int) -> dict:
+    version = latest_version(application)
+    dossier = Dossier.of(application, raw_data(version.snapshot["form"]))
+    basic, content, sources = dossier.cleaned("basic"), dossier.cleaned("content"), dossier.cleaned("sources")
+    guide = load_guide_data(application.guide.slug)
+    labels = {code: f"{m.label}（{m.unit}）" for code, m in guide.metrics.items()}
+    requested = sources.get("city") or 0
+    years = [
+        {
+            "year": i + 1,
+            **{k: form.cleaned_data.get(k) or 0 for k in ("equipment", "business", "labor", "indirect")},
+        }
+        for i, form in enumerate(dossier.forms["budget_years"].forms)
+    ]
+    return {
+        "title": application.title,
+        "direction": f"方向{application.direction.number} {application.direction.title}",
+        "objectives": content.get("research_content", ""),
+        "indicators": [
+            {"metric": code, "label": labels.get(code, code), "committed": value}
+            for code, value in version.snapshot.get("indicators", {}).items()
+        ],
+        "schedule": {"start": str(basic.get("start_date", "")), "end": str(basic.get("end_date", ""))},
+        "budget": {
+            "city": amount,
+            "city_requested": requested,
+            "self_raised": sources.get("self_raised") or 0,
+            "other": sources.get("other") or 0,
+            "years": years,
+        },
+        "parties": {
+            "bureau": "桂林市科学技术局",
+            "lead_unit": application.lead_unit.name,
+            "partners": [p["name"] for p in version.snapshot["facts"].get("partners", [])],
+            "leader": str(application.leader),
+        },
+    }
+
+
+@transaction.atomic
+def create_project(*, item, actor: User) -> Project:
+    application = item.application
+    direction = application.direction
+    version = latest_version(application)
+    form = version.snapshot["form"] if version else {}
+    start = _date(form.get("basic-start_date"), timezone.localdate())
+    end = _date(form.get("basic-end_date"), date(start.year + direction.duration_years - 1, 12, 31))
+    project = Project.objects.create(
+        application=application,
+        plan_item=item,
+        number=f"tmp-{application.pk}",
+        amount=item.amount,
+        funding_mode=direction.funding_mode,
+        starts_on=start,
+        ends_on=end,
+    )
+    project.number = f"GLKJ{application.guide.year}-{direction.number:02d}-{project.pk:04d}"
+    project.save(update_fields=["number"])
+    Contract.objects.create(project=project, content=contract_content(application, item.amount))
+    for sequence, (condition, planned) in enumerate(
+        tranche_plan(mode=project.funding_mode, amount=project.amount, years=direction.duration_years),
+        start=1,
+    ):
+        Tranche.objects.create(
+            project=project, sequence=sequence, condition=condition, planned_amount=planned
+        )
+    _event(project, actor, "create", amount=project.amount)
+    notify(
+        recipients=[application.leader.email],
+        subject=f"立项通知：{application.title}",
+        body=f"您的项目已立项（{project.number}），资助{project.amount:,}元。请登录系统确认任务书。",
+    )
+    return project
+
+
+def _date(raw, default: date) -> date:
+    try:
+        return date.fromisoformat((raw or [""])[0])
+    except ValueError:
+        return default
+
+
+CONTRACT_STEPS = {
+    "confirm": (ContractStatus.DRAFT, ContractStatus.CONFIRMED, "projects.act_as_leader"),
+    "unit_approve": (ContractStatus.CONFIRMED, ContractStatus.UNIT_APPROVED, "projects.act_as_unit"),
+    "approve": (ContractStatus.UNIT_APPROVED, ContractStatus.APPROVED, "projects.manage_project"),
+}
+
+
+@transaction.atomic
+def advance_contract(*, project: Project, actor: User, action: str) -> Contract:
+    """任务书: 负责人确认 → 单位审核 → 科室审核; the last step starts the project."""
+    source, target, permission = CONTRACT_STEPS.get(action, (None, None, None))
+    if source is None:
+        raise ServiceError("不支持的操作。")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not actor.has_perm(permission, project):
+        raise ServiceError("您没有权限进行此操作。")
+    contract = project.contract
+    if contract.status != source:
+        raise ServiceError(f"任务书当前状态为“{contract.get_status_display()}”，不能进行此操作。")
+    contract.status = target
+    contract.save(update_fields=["status"])
+    _event(project, actor, f"contract_{action}")
+    if target == ContractStatus.APPROVED:
+        project.status = ProjectStatus.IN_PROGRESS
+        project.save(update_fields=["status"])
+        _release(project, "signing", actor)
+    return contract
+
+
+def _release(project: Project, condition: str, actor: User) -> None:
+    for tranche in project.tranches.filter(condition=condition, status=TrancheStatus.PLANNED):
+        tranche.status = TrancheStatus.RELEASED
+        tranche.save(update_fields=["status"])
+        _event(project, actor, "tranche_released", sequence=tranche.sequence, amount=tranche.planned_amount)
+
+
+@transaction.atomic
+def pay(*, tranche: Tranche, actor: User, paid_on: date, voucher: str) -> Tranche:
+    tranche = Tranche.objects.select_for_update().select_related("project").get(pk=tranche.pk)
+    if not actor.has_perm("projects.manage_project", tranche.project):
+        raise ServiceError("您没有权限登记拨付。")
+    if tranche.status != TrancheStatus.RELEASED:
+        raise ServiceError(f"第{tranche.sequence}笔尚不满足拨付条件（{tranche.condition_label}）。")
+    if not voucher.strip():
+        raise ServiceError("请填写拨付凭证号。")
+    tranche.status, tranche.paid_amount, tranche.paid_on, tranche.voucher = (
+        TrancheStatus.PAID,
+        tranche.planned_amount,
+        paid_on,
+        voucher.strip(),
+    )
+    tranche.save()
+    _event(
+        tranche.project,
+        actor,
+        "paid",
+        sequence=tranche.sequence,
+        amount=tranche.paid_amount,
+        voucher=tranche.voucher,
+    )
+    return tranche
+
+
+@transaction.atomic
+def verify_post_subsidy(*, project: Project, actor: User, new_benefit: int, budget_executed: int) -> Project:
+    """先实施后补助 (方向27): the verified figures decide the amount by the guide's formula,
+    never more than was decided at 立项."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not actor.has_perm("projects.manage_project", project):
+        raise ServiceError("您没有权限核验。")
+    if project.funding_mode != "post_subsidy":
+        raise ServiceError("该项目不是先实施后补助项目。")
+    amount_rule = (
+        load_guide_data(project.application.guide.slug).direction(project.application.direction.number).amount
+    )
+    verified = min(
+        project.amount, amount_rule.post_subsidy(new_benefit=new_benefit, budget_executed=budget_executed)
+    )
+    tranche = project.tranches.get(condition="verification")
+    if tranche.status == TrancheStatus.PAID:
+        raise ServiceError("补助已拨付。")
+    _event(
+        project,
+        actor,
+        "verified",
+        new_benefit=new_benefit,
+        budget_executed=budget_executed,
+        amount=verified,
+        before=project.amount,
+    )
+    project.amount = verified
+    project.save(update_fields=["amount"])
+    tranche.planned_amount = verified
+    tranche.status = TrancheStatus.RELEASED if verified > 0 else TrancheStatus.PLANNED
+    tranche.save(update_fields=["planned_amount", "status"])
+    return project
+
+
+@transaction.atomic
+def submit_report(
+    *, project: Project, actor: User, year: int, progress: dict, narrative: str, spent: int
+) -> ProgressReport:
+    if not actor.has_perm("projects.act_as_leader", project):
+        raise ServiceError("只有项目负责人可以提交年度报告。")
+    if project.status != ProjectStatus.IN_PROGRESS:
+        raise ServiceError("项目不在实施中。")
+    if not narrative.strip():
+        raise ServiceError("请填写工作进展。")
+    if project.reports.filter(year=year, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]).exists():
+        raise ServiceError(f"第{year}年度报告已提交。")
+    report = ProgressReport.objects.create(
+        project=project, year=year, progress=progress, narrative=narrative.strip(), spent=spent
+    )
+    _event(project, actor, "report_submitted", year=year)
+    return report
+
+
+@transaction.atomic
+def review_report(*, report: ProgressReport, actor: User, accept: bool, note: str = "") -> ProgressReport:
+    report = ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    if not actor.has_perm("projects.manage_project", report.project):
+        raise ServiceError("您没有权限审核年度报告。")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ServiceError("该报告已审核。")
+    if not accept and not note.strip():
+        raise ServiceError("退回须写明意见。")
+    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+    report.review_note, report.reviewed_at = note.strip(), timezone.now()
+    report.save()
+    _event(report.project, actor, "report_accepted" if accept else "report_returned", year=report.year)
+    if accept:
+        _release(report.project, f"report:{report.year}", actor)
+    return report
+
+
+@transaction.atomic
+def request_change(*, project: Project, actor: User, kind: str, details: dict, reason: str) -> ChangeRequest:
+    if not actor.has_perm("projects.act_as_leader", project):
+        raise ServiceError("只有项目负责人可以提出变更申请。")
+    if not reason.strip():
+        raise ServiceError("请写明变更理由。")
+    if kind == "extension":
+        try:
+            new_end = date.fromisoformat(details.get("ends_on", ""))
+        except ValueError:
+            raise ServiceError("请填写延期后的结束日期（YYYY-MM-DD）。") from None
+        if new_end <= project.ends_on:
+            raise ServiceError("延期后的结束日期须晚于原结束日期。")
+    change = ChangeRequest.objects.create(project=project, kind=kind, details=details, reason=reason.strip())
+    _event(project, actor, "change_requested", kind=kind)
+    return change
+
+
+@transaction.atomic
+def decide_change(*, change: ChangeRequest, actor: User, approve: bool, note: str) -> ChangeRequest:
+    change = ChangeRequest.objects.select_for_update().select_related("project").get(pk=change.pk)
+    if not actor.has_perm("projects.manage_project", change.project):
+        raise ServiceError("您没有权限审批变更。")
+    if change.status != "pending":
+        raise ServiceError("该变更申请已审批。")
+    change.status, change.decision_note, change.decided_by = (
+        ("approved" if approve else "rejected"),
+        note.strip(),
+        actor,
+    )
+    change.save()
+    if approve and change.kind == "extension":
+        change.project.ends_on = date.fromisoformat(change.details["ends_on"])
+        change.project.save(update_fields=["ends_on"])
+    _event(change.project, actor, "change_decided", kind=change.kind, approved=approve)
+    return change
+
+
+def input_output_required(project: Project) -> int | None:
+    """The N of “投入产出比达到1:N以上” where the 方向's 考核指标 asks for it."""
+    match = re.search(r"投入产出比达到1:(\d+)", project.application.direction.indicators)
+    return int(match.group(1)) if match else None
+
+
+@transaction.atomic
+def submit_acceptance(
+    *,
+    project: Project,
+    actor: User,
+    achieved: dict[str, int],
+    total_investment: int,
+    new_output: int,
+    summary: str,
+) -> Acceptance:
+    if not actor.has_perm("projects.act_as_leader", project):
+        raise ServiceError("只有项目负责人可以申请验收。")
+    if project.status != ProjectStatus.IN_PROGRESS:
+        raise ServiceError("项目不在实施中，不能申请验收。")
+    if not summary.strip():
+        raise ServiceError("请填写验收总结。")
+    if input_output_required(project) and total_investment <= 0:
+        raise ServiceError("本方向考核投入产出比，请填写项目总投入。")
+    acceptance, _ = Acceptance.objects.update_or_create(
+        project=project,
+        defaults={
+            "achieved": achieved,
+            "total_investment": total_investment,
+            "new_output": new_output,
+            "summary": summary.strip(),
+            "decision": "",
+        },
+    )
+    _event(project, actor, "acceptance_submitted")
+    return acceptance
+
+
+def indicator_comparison(project: Project) -> list[dict]:
+    achieved = project.acceptance.achieved if hasattr(project, "acceptance") else {}
+    rows = []
+    for row in project.contract.content["indicators"]:
+        got = int(achieved.get(row["metric"], 0) or 0)
+        rows.append({**row, "achieved": got, "met": got >= row["committed"]})
+    return rows
+
+
+def input_output_ratio(acceptance: Acceptance) -> float | None:
+    if acceptance.total_investment <= 0:
+        return None
+    return acceptance.new_output / acceptance.total_investment
+
+
+@transaction.atomic
+def decide_acceptance(*, project: Project, actor: User, decision: str, reason: str) -> Acceptance:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not actor.has_perm("projects.manage_project", project):
+        raise ServiceError("您没有权限作出验收结论。")
+    acceptance = getattr(project, "acceptance", None)
+    if acceptance is None or acceptance.decision:
+        raise ServiceError("没有待审核的验收申请。")
+    if decision not in ("passed", "closed", "failed"):
+        raise ServiceError("请选择验收结论。")
+    if decision != "passed" and not reason.strip():
+        raise ServiceError("结题或不通过须写明理由。")
+    acceptance.decision, acceptance.decision_reason = decision, reason.strip()
+    acceptance.decided_by, acceptance.decided_at = actor, timezone.now()
+    acceptance.save()
+    project.status = {
+        "passed": ProjectStatus.ACCEPTED,
+        "closed": ProjectStatus.CLOSED,
+        "failed": ProjectStatus.FAILED,
+    }[decision]
+    project.save(update_fields=["status"])
+    _event(project, actor, "acceptance_decided", decision=decision)
+    if decision == "passed":
+        _release(project, "acceptance", actor)
+    if decision == "failed":
+        CreditRecord.objects.create(
+            project=project,
+            unit=project.application.lead_unit,
+            person=project.application.leader,
+            kind="failed",
+            note=reason.strip(),
+        )
+    return acceptance

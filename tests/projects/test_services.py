@@ -1,0 +1,226 @@
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stplan.errors import ServiceError
+from stplan.funding import services as funding
+from stplan.projects import selectors, services
+from stplan.projects.models import CreditRecord, ProjectStatus, TrancheStatus
+from tests.world import UnitAdminFactory, open_guide, scored_round
+
+pytestmark = pytest.mark.django_db
+
+
+@given(st.integers(0, 10**9), st.sampled_from([(100,), (60, 40), (50, 30, 20), (33, 33, 34), (50, 50)]))
+def test_split_adds_up_to_the_amount_in_whole_yuan(amount, percents):
+    parts = services.split(amount, percents)
+    assert sum(parts) == amount
+    assert all(isinstance(p, int) and p >= 0 for p in parts)
+
+
+@pytest.mark.parametrize(
+    ("mode", "years", "expected"),
+    [
+        ("upfront", 2, [("signing", 300_000)]),
+        ("yearly_tranches", 3, [("signing", 150_000), ("report:1", 90_000), ("report:2", 60_000)]),
+        ("yearly_tranches", 2, [("signing", 180_000), ("report:1", 120_000)]),
+        ("post_subsidy", 1, [("verification", 300_000)]),
+        ("mixed", 3, [("signing", 150_000), ("acceptance", 150_000)]),
+    ],
+)
+def test_tranche_plan_by_funding_mode(mode, years, expected):
+    assert services.tranche_plan(mode=mode, amount=300_000, years=years) == expected
+
+
+def _project(guide=None):
+    guide = guide or open_guide()
+    current, _applications, staff = scored_round(guide, [90])
+    plan = funding.create_plan(actor=staff, review_round=current, name="方案", total_budget=1_000_000)
+    plan = funding.publicize(plan=plan, actor=staff)
+    (project,) = funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    return project, staff
+
+
+def _sign(project, staff):
+    services.advance_contract(project=project, actor=project.application.leader, action="confirm")
+    services.advance_contract(
+        project=project, actor=UnitAdminFactory(unit=project.application.lead_unit), action="unit_approve"
+    )
+    services.advance_contract(project=project, actor=staff, action="approve")
+    project.refresh_from_db()
+    return project
+
+
+def test_contract_carries_the_decided_amount_and_committed_indicators():
+    project, _staff = _project()
+    content = project.contract.content
+    assert content["budget"]["city"] == 50_000
+    assert content["indicators"] == [
+        {
+            "metric": "new_technology_or_funding",
+            "label": "新技术、新工艺、新产品、成果转化或省部级项目（择一）（项）",
+            "committed": 1,
+        }
+    ]
+    assert content["parties"]["lead_unit"] == project.application.lead_unit.name
+
+
+def test_contract_steps_go_in_order_and_signing_releases_the_upfront_payment():
+    project, staff = _project()
+    with pytest.raises(ServiceError, match="您没有权限进行此操作。"):
+        services.advance_contract(project=project, actor=staff, action="confirm")
+    with pytest.raises(ServiceError, match="不能进行此操作"):
+        services.advance_contract(project=project, actor=staff, action="approve")
+    project = _sign(project, staff)
+    assert project.status == ProjectStatus.IN_PROGRESS
+    (tranche,) = project.tranches.all()
+    assert (tranche.condition, tranche.status) == ("signing", TrancheStatus.RELEASED)
+
+
+def test_payment_only_when_released_and_the_ledger_reconciles():
+    project, staff = _project()
+    (tranche,) = project.tranches.all()
+    with pytest.raises(ServiceError, match="尚不满足拨付条件（任务书签订后）"):
+        services.pay(tranche=tranche, actor=staff, paid_on=date(2023, 1, 5), voucher="P-1")
+    _sign(project, staff)
+    services.pay(tranche=tranche, actor=staff, paid_on=date(2023, 1, 5), voucher="P-1")
+    book = selectors.ledger(selectors.visible_projects(staff))
+    row = book["projects"][project.number]
+    assert (row.planned, row.paid, row.released_unpaid) == (50_000, 50_000, 0)
+    assert book["total"].planned == sum(p.amount for p in selectors.visible_projects(staff))
+    assert book["years"]["2023"].paid == 50_000
+    assert book["sections"]["国外智力引进与人才科"].paid == 50_000
+
+
+def test_yearly_tranche_waits_for_the_accepted_report(settings):
+    project, staff = _project()
+    project.funding_mode = "yearly_tranches"
+    project.save()
+    project.tranches.all().delete()
+    for sequence, (condition, amount) in enumerate(
+        services.tranche_plan(mode="yearly_tranches", amount=50_000, years=2), 1
+    ):
+        project.tranches.create(sequence=sequence, condition=condition, planned_amount=amount)
+    _sign(project, staff)
+    second = project.tranches.get(sequence=2)
+    assert second.status == TrancheStatus.PLANNED
+    report = services.submit_report(
+        project=project,
+        actor=project.application.leader,
+        year=1,
+        progress={"new_technology_or_funding": 0},
+        narrative="完成样品制备",
+        spent=20_000,
+    )
+    with pytest.raises(ServiceError, match="退回须写明意见"):
+        services.review_report(report=report, actor=staff, accept=False)
+    services.review_report(report=report, actor=staff, accept=True)
+    second.refresh_from_db()
+    assert second.status == TrancheStatus.RELEASED
+
+
+@pytest.mark.parametrize(
+    ("new_benefit", "executed", "decided", "expected"),
+    [
+        (4_999_999, 10_000_000, 300_000, 0),
+        (5_000_000, 10_000_000, 300_000, 50_000),
+        (10_000_000, 10_000_000, 300_000, 80_000),
+        (60_000_000, 10_000_000, 300_000, 300_000),
+        (60_000_000, 100_000, 300_000, 50_000),
+        (60_000_000, 10_000_000, 200_000, 200_000),
+    ],
+)
+def test_post_subsidy_verification_applies_the_guides_formula(new_benefit, executed, decided, expected):
+    project, staff = _project()
+    project.funding_mode, project.amount = "post_subsidy", decided
+    project.save()
+    project.tranches.all().delete()
+    project.tranches.create(sequence=1, condition="verification", planned_amount=decided)
+    from stplan.guides.models import Direction
+
+    project.application.direction = Direction.objects.get(guide=project.application.guide, number=27)
+    project.application.save()
+    project = services.verify_post_subsidy(
+        project=project, actor=staff, new_benefit=new_benefit, budget_executed=executed
+    )
+    tranche = project.tranches.get()
+    assert (project.amount, tranche.planned_amount) == (expected, expected)
+    assert tranche.status == (TrancheStatus.RELEASED if expected else TrancheStatus.PLANNED)
+
+
+def test_acceptance_compares_achieved_with_committed_and_failure_is_recorded():
+    project, staff = _project()
+    _sign(project, staff)
+    leader = project.application.leader
+    services.submit_acceptance(
+        project=project,
+        actor=leader,
+        achieved={"new_technology_or_funding": 0},
+        total_investment=100_000,
+        new_output=0,
+        summary="未完成",
+    )
+    assert services.indicator_comparison(project) == [
+        {
+            "metric": "new_technology_or_funding",
+            "label": "新技术、新工艺、新产品、成果转化或省部级项目（择一）（项）",
+            "committed": 1,
+            "achieved": 0,
+            "met": False,
+        }
+    ]
+    with pytest.raises(ServiceError, match="结题或不通过须写明理由"):
+        services.decide_acceptance(project=project, actor=staff, decision="failed", reason="")
+    services.decide_acceptance(project=project, actor=staff, decision="failed", reason="考核指标未完成")
+    record = CreditRecord.objects.get()
+    assert (record.unit, record.person, record.kind) == (project.application.lead_unit, leader, "failed")
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.FAILED
+
+
+def test_input_output_ratio_where_the_direction_asks_for_it():
+    project, _staff = _project()
+    assert services.input_output_required(project) is None
+    from stplan.guides.models import Direction
+
+    for number in (1, 3):
+        project.application.direction = Direction.objects.get(guide=project.application.guide, number=number)
+        assert services.input_output_required(project) == 3
+
+
+def test_extension_moves_the_end_date_once_approved():
+    project, staff = _project()
+    _sign(project, staff)
+    later = project.ends_on + timedelta(days=180)
+    with pytest.raises(ServiceError, match="须晚于原结束日期"):
+        services.request_change(
+            project=project,
+            actor=project.application.leader,
+            kind="extension",
+            details={"ends_on": str(project.ends_on)},
+            reason="疫情",
+        )
+    change = services.request_change(
+        project=project,
+        actor=project.application.leader,
+        kind="extension",
+        details={"ends_on": later.isoformat()},
+        reason="设备延迟到货",
+    )
+    services.decide_change(change=change, actor=staff, approve=True, note="同意")
+    project.refresh_from_db()
+    assert project.ends_on == later
+
+
+def test_dashboard_counts_money_and_overdue_items():
+    project, staff = _project()
+    _sign(project, staff)
+    board = selectors.dashboard(
+        selectors.visible_projects(staff), today=project.starts_on + timedelta(days=400)
+    )
+    assert board.by_status["实施中"] == 1
+    assert (board.planned, board.paid) == (50_000, 0)
+    assert f"{project.number}：第1笔（50,000元）已满足条件，待拨付" in board.overdue
+    assert f"{project.number}：第1年度报告未提交或未通过" in board.overdue

@@ -20,6 +20,8 @@ urlpatterns = [
     path("applications/", include("stplan.applications.urls")),
     path("guides/", include("stplan.guides.urls")),
     path("review/", include("stplan.review.urls")),
+    path("funding/", include("stplan.funding.urls")),
+    path("projects/", include("stplan.projects.urls")),
 ]
 
 if settings.DEBUG:

@@ -67,17 +67,19 @@ def review(request, pk):
     if not request.user.has_perm("applications.formal_review_application", application):
         raise PermissionDenied
     result = selectors.recheck(application)
-    errors = (
+    keyed = (
         [(services.override_key(f.as_dict()), f) for f in result.findings if f.severity == "error"]
         if result
         else []
     )
+    # What the officer typed stays in the boxes when the decision is refused.
+    errors = [(key, f, request.POST.get(f"override-{key}", "")) for key, f in keyed]
     if request.method == "POST":
         decision = request.POST.get("decision", "")
         if decision not in ("formal_pass", "formal_reject", "formal_return"):
             messages.error(request, "请选择审查结论。")
         else:
-            overrides = {key: request.POST.get(f"override-{key}", "") for key, _f in errors}
+            overrides = {key: typed for key, _f, typed in errors}
             try:
                 services.transition(
                     application=application,

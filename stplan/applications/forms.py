@@ -50,7 +50,7 @@ class BasicForm(forms.Form):
     summary = forms.CharField(label=_("项目摘要"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     recommender = forms.ModelChoiceField(label=_("推荐单位"), queryset=Unit.objects.none(), required=False)
     field_of_study = forms.ModelChoiceField(
-        label=_("学科领域"),
+        label=_("项目所属学科"),
         queryset=FieldOfStudy.objects.none(),
         required=False,
         help_text=_("用于匹配评审专家"),

@@ -13,6 +13,7 @@ from stplan.accounts import services as accounts
 from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services as applications
 from stplan.demo.builders import MINIMAL_PDF, application_form, credit_code, years_ago
+from stplan.demo.projects import load_projects_demo
 from stplan.demo.review import load_review_demo
 from stplan.guides.models import Direction, Guide
 from stplan.guides.services import load_guide
@@ -180,6 +181,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_review_defaults(guide=guide)
     _applications(guide, units, unit_admins, leaders, admin, now.date())
     load_review_demo(guide=guide, admin=admin, today=now.date())
+    load_projects_demo(guide=guide, admin=admin)
     return accounts_table()
 
 

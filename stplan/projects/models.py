@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from stplan.accounts.models import Unit
 from stplan.applications.models import Application
 from stplan.funding.models import PlanItem
+from stplan.guides.models import FUNDING_MODE_CHOICES
 
 
 class ProjectStatus(models.TextChoices):
@@ -23,7 +24,7 @@ class Project(models.Model):
     plan_item = models.OneToOneField(PlanItem, on_delete=models.PROTECT, related_name="project")
     number = models.CharField(_("立项编号"), max_length=40, unique=True)
     amount = models.PositiveIntegerField(_("资助金额（元）"))
-    funding_mode = models.CharField(_("资助方式"), max_length=20)
+    funding_mode = models.CharField(_("资助方式"), max_length=20, choices=FUNDING_MODE_CHOICES)
     status = models.CharField(
         _("状态"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.CONTRACTING
     )

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stplan.accounts.models import User
@@ -12,6 +12,7 @@ from stplan.applications.dossier import Dossier
 from stplan.applications.forms import raw_data
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
+from stplan.guides.models import Guide
 from stplan.guides.schema import load_guide_data
 from stplan.notifications import notify
 from stplan.projects.models import (
@@ -19,6 +20,7 @@ from stplan.projects.models import (
     ChangeRequest,
     Contract,
     ContractStatus,
+    CountyAward,
     CreditRecord,
     ProgressReport,
     Project,
@@ -403,3 +405,34 @@ def decide_acceptance(*, project: Project, actor: User, decision: str, reason: s
             note=reason.strip(),
         )
     return acceptance
+
+
+@transaction.atomic
+def record_award(*, actor: User, county: str, year: int, amount: int, county_match: int, proof: str):
+    """奖励性后补助 (方向40): the award and the county's match as the latest guide sets them."""
+    if not actor.has_perm("review.manage_review"):
+        raise ServiceError("只有科技局经办人可以登记奖励。")
+    guide = Guide.objects.order_by("-year").first()
+    direction = next(d for d in load_guide_data(guide.slug).directions if d.funding_mode == "award")
+    if not county.strip() or not proof.strip():
+        raise ServiceError("请填写县（市、区）和自治区级奖励资金到位证明。")
+    if not 2000 <= year <= 2100:
+        raise ServiceError("请填写正确的年度。")
+    if amount <= 0 or amount > direction.amount.amount:
+        raise ServiceError(
+            f"奖励金额应大于0且不超过{direction.amount.amount:,}元（方向{direction.number}）。"
+        )
+    if county_match < direction.amount.county_match:
+        raise ServiceError(f"县级配套不少于{direction.amount.county_match:,}元（方向{direction.number}）。")
+    try:
+        with transaction.atomic():
+            return CountyAward.objects.create(
+                county=county.strip(),
+                year=year,
+                amount=amount,
+                county_match=county_match,
+                region_funds_proof=proof.strip(),
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise ServiceError(f"{county}{year}年度的奖励已登记。") from None

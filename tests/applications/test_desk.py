@@ -95,3 +95,15 @@ def test_filter_by_status_on_the_desk(client):
     assert application.number not in passed
     assert application.number in recommended
     assert not FindingOverride.objects.exists()
+
+
+def test_override_reason_typed_before_an_error_is_kept(client):
+    application = recommended_6(open_guide())
+    Unit.objects.filter(pk=application.lead_unit_id).update(kind="institute")
+    client.force_login(OfficerFactory(section="高新技术科"))
+    url = reverse("applications:review", args=[application.pk])
+    (error,) = [f.as_dict() for f in services.recheck(application).findings if f.severity == "error"]
+    field = f"override-{services.override_key(error)}"
+    html = client.post(url, {field: "已核对营业执照。"}, follow=True).content.decode()
+    assert "请选择审查结论。" in html
+    assert "已核对营业执照。</textarea>" in html

@@ -1,0 +1,44 @@
+"""The demo's 立项 and projects: a final plan from the demo round's ranking, projects at
+different steps, and a second draft plan to compare with."""
+
+from datetime import date
+
+from stplan.accounts.models import Role, User
+from stplan.funding import services as funding
+from stplan.funding.models import FundingPlan
+from stplan.projects import services as projects
+from stplan.review.models import ReviewRound
+
+
+def load_projects_demo(*, guide, admin: User) -> None:
+    review_round = ReviewRound.objects.filter(guide=guide).first()
+    if review_round is None or FundingPlan.objects.filter(guide=guide).exists():
+        return
+    plan = funding.create_plan(
+        actor=admin, review_round=review_round, name="2022年度立项方案（定稿）", total_budget=800_000
+    )
+    plan = funding.publicize(plan=plan, actor=admin, days=0)
+    created = funding.finalize(plan=plan, actor=admin, now=plan.publicity_ends)
+    funding.create_plan(actor=admin, review_round=review_round, name="测算：预算50万元", total_budget=500_000)
+    for index, project in enumerate(created):
+        leader = project.application.leader
+        if index == 0:
+            continue  # 任务书 waiting for the 负责人
+        projects.advance_contract(project=project, actor=leader, action="confirm")
+        unit_admin = User.objects.get(role=Role.UNIT_ADMIN, unit=project.application.lead_unit)
+        if index == 1:
+            continue  # waiting for the unit
+        projects.advance_contract(project=project, actor=unit_admin, action="unit_approve")
+        projects.advance_contract(project=project, actor=admin, action="approve")
+        first = project.tranches.get(sequence=1)
+        projects.pay(tranche=first, actor=admin, paid_on=date.today(), voucher=f"GLCZ-{project.pk:04d}")
+        if index == 2:
+            project.refresh_from_db()
+            projects.submit_report(
+                project=project,
+                actor=leader,
+                year=1,
+                progress={row["metric"]: 0 for row in project.contract.content["indicators"]},
+                narrative="完成技术方案设计和试验基地建设，开展第一轮试验。",
+                spent=project.amount // 2,
+            )

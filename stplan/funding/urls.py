@@ -1,0 +1,11 @@
+from django.urls import path
+
+from stplan.funding import views
+
+app_name = "funding"
+urlpatterns = [
+    path("", views.plans, name="plans"),
+    path("<int:pk>/", views.plan_detail, name="plan"),
+    path("compare/", views.compare, name="compare"),
+    path("publicity/<int:pk>/", views.publicity, name="publicity"),
+]

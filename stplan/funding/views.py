@@ -1,0 +1,217 @@
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+
+from stplan.errors import ServiceError
+from stplan.funding import selectors, services
+from stplan.funding.models import FundingPlan, Objection, PlanStatus
+from stplan.review.models import ReviewRound
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _staff(request):
+    if not request.user.has_perm("review.manage_review"):
+        raise PermissionDenied
+
+
+def _int(value, default=None):
+    try:
+        return int(str(value).replace(",", "").strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _section_budgets(text: str) -> dict[str, int]:
+    budgets = {}
+    for line in text.splitlines():
+        if "=" in line:
+            section, amount = line.split("=", 1)
+            if (value := _int(amount)) is not None and section.strip():
+                budgets[section.strip()] = value
+    return budgets
+
+
+@login_required
+def plans(request):
+    _staff(request)
+    if request.method == "POST":
+        review_round = ReviewRound.objects.filter(pk=_int(request.POST.get("review_round"), 0)).first()
+        budget = _int(request.POST.get("total_budget"), 0)
+        if review_round is None:
+            messages.error(request, "请选择评审批次。")
+        else:
+            try:
+                plan = services.create_plan(
+                    actor=request.user,
+                    review_round=review_round,
+                    name=request.POST.get("name", "").strip() or "立项方案",
+                    total_budget=budget,
+                    objective=request.POST.get("objective", "score"),
+                    min_score=float(request.POST.get("min_score") or 60),
+                    section_budgets=_section_budgets(request.POST.get("section_budgets", "")),
+                )
+            except (ServiceError, ValueError) as error:
+                messages.error(request, str(error) if isinstance(error, ServiceError) else "分数线应为数字。")
+            else:
+                messages.success(request, f"已生成立项方案“{plan.name}”。")
+                return redirect("funding:plan", pk=plan.pk)
+    return render(
+        request,
+        "funding/plans.html",
+        {"plans": FundingPlan.objects.select_related("review_round"), "rounds": ReviewRound.objects.all()},
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    _staff(request)
+    plan = get_object_or_404(FundingPlan, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "optimise":
+                services.optimise(plan=plan, actor=request.user)
+                messages.success(request, "已按当前金额和指定重新优化。")
+            elif action == "change":
+                item = get_object_or_404(plan.items, pk=_int(request.POST.get("item"), 0))
+                selected = {"in": True, "out": False}.get(request.POST.get("selected", ""))
+                amount = _int(request.POST.get("amount"))
+                services.change_item(
+                    plan=plan,
+                    actor=request.user,
+                    application=item.application,
+                    amount=amount,
+                    selected=selected,
+                )
+                messages.success(request, f"{item.application.number}：已修改。")
+            elif action == "publicize":
+                services.publicize(plan=plan, actor=request.user, days=_int(request.POST.get("days"), 7) or 7)
+                messages.success(request, "已开始公示。")
+            elif action == "handle":
+                objection = get_object_or_404(Objection, pk=_int(request.POST.get("objection"), 0), plan=plan)
+                services.handle_objection(
+                    objection=objection, actor=request.user, handling=request.POST.get("handling", "")
+                )
+                messages.success(request, "已记录处理意见。")
+            elif action == "finalize":
+                projects = services.finalize(plan=plan, actor=request.user)
+                messages.success(request, f"立项完成：{len(projects)}个项目，已通知项目负责人确认任务书。")
+            else:
+                messages.error(request, "不支持的操作。")
+        except ServiceError as error:
+            messages.error(request, str(error))
+        return redirect("funding:plan", pk=pk)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(plan, selected_only=False)
+    items = plan.items.select_related("application__direction__category", "application__lead_unit")
+    return render(
+        request,
+        "funding/plan.html",
+        {
+            "plan": plan,
+            "items": items,
+            "totals": selectors.totals(plan),
+            "others": FundingPlan.objects.filter(guide=plan.guide).exclude(pk=plan.pk),
+            "events": plan.events.select_related("actor", "application")[:50],
+            "objections": plan.objections.select_related("application", "handled_by"),
+            "editable": plan.status == PlanStatus.DRAFT,
+        },
+    )
+
+
+@login_required
+def compare(request):
+    _staff(request)
+    left = get_object_or_404(FundingPlan, pk=_int(request.GET.get("left"), 0))
+    right = get_object_or_404(FundingPlan, pk=_int(request.GET.get("right"), 0))
+    return render(
+        request,
+        "funding/compare.html",
+        {
+            "left": left,
+            "right": right,
+            "rows": selectors.compare(left, right),
+            "left_totals": selectors.totals(left),
+            "right_totals": selectors.totals(right),
+        },
+    )
+
+
+def _public_plan(pk) -> FundingPlan:
+    plan = FundingPlan.objects.filter(pk=pk, status__in=[PlanStatus.PUBLICIZED, PlanStatus.FINAL]).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def publicity(request, pk):
+    """立项公示: the public list, open to anyone, with the objection form while it lasts."""
+    plan = _public_plan(pk)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(plan, selected_only=True)
+    items = plan.items.filter(selected=True).select_related(
+        "application__direction", "application__lead_unit"
+    )
+    if request.GET.get("format") == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("funding/publicity_print.html", {"plan": plan, "items": items})
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="publicity.pdf"'
+        return response
+    open_now = (
+        plan.status == PlanStatus.PUBLICIZED
+        and plan.publicity_starts <= timezone.now() <= plan.publicity_ends
+    )
+    if request.method == "POST" and open_now:
+        application = items.filter(application_id=_int(request.POST.get("application"), 0)).first()
+        try:
+            services.record_objection(
+                plan=plan,
+                name=request.POST.get("name", ""),
+                contact=request.POST.get("contact", ""),
+                content=request.POST.get("content", ""),
+                application=application.application if application else None,
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "异议已收到，科技局将核实处理。")
+        return redirect("funding:publicity", pk=pk)
+    return render(request, "funding/publicity.html", {"plan": plan, "items": items, "open_now": open_now})
+
+
+def _xlsx(plan: FundingPlan, *, selected_only: bool) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "立项公示" if selected_only else "立项方案"
+    header = ["申报编号", "方向", "项目名称", "承担单位", "资助金额（元）"]
+    if not selected_only:
+        header += ["评审得分", "可资助上限（元）", "拟立项", "未入选原因"]
+    sheet.append(header)
+    items = plan.items.select_related("application__direction", "application__lead_unit")
+    for item in items.filter(selected=True) if selected_only else items:
+        a = item.application
+        row = [
+            a.number,
+            a.direction.number,
+            a.title,
+            a.lead_unit.name,
+            item.amount if item.selected else None,
+        ]
+        if not selected_only:
+            row += [item.score, item.fundable_max, "是" if item.selected else "否", "；".join(item.reasons)]
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=plan-{plan.pk}.xlsx"
+    return response

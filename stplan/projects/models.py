@@ -17,6 +17,7 @@ class ProjectStatus(models.TextChoices):
     ACCEPTED = "accepted", _("验收通过")
     CLOSED = "closed", _("结题")
     FAILED = "failed", _("验收不通过")
+    TERMINATED = "terminated", _("终止实施")
 
 
 class Project(models.Model):
@@ -69,6 +70,7 @@ class TrancheStatus(models.TextChoices):
     PLANNED = "planned", _("待拨付条件满足")
     RELEASED = "released", _("可拨付")
     PAID = "paid", _("已拨付")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Tranche(models.Model):

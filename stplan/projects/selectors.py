@@ -42,6 +42,7 @@ class LedgerRow:
     planned: int = 0
     paid: int = 0
     released_unpaid: int = 0
+    cancelled: int = 0
 
 
 def ledger(projects: QuerySet[Project]) -> dict:
@@ -57,6 +58,9 @@ def ledger(projects: QuerySet[Project]) -> dict:
             (by_section, t.project.application.direction.section),
         ):
             row = table.setdefault(key, LedgerRow(key))
+            if t.status == TrancheStatus.CANCELLED:
+                row.cancelled += t.planned_amount
+                continue
             row.planned += t.planned_amount
             row.paid += t.paid_amount or 0
             row.released_unpaid += t.planned_amount if t.status == TrancheStatus.RELEASED else 0
@@ -68,6 +72,7 @@ def ledger(projects: QuerySet[Project]) -> dict:
         "合计", sum(r.planned for r in by_project.values()), sum(r.paid for r in by_project.values())
     )
     total.released_unpaid = sum(r.released_unpaid for r in by_project.values())
+    total.cancelled = sum(r.cancelled for r in by_project.values())
     return {"projects": by_project, "sections": by_section, "years": dict(by_year), "total": total}
 
 
@@ -85,8 +90,10 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
     board = Dashboard()
     for status, label in ProjectStatus.choices:
         board.by_status[label] = projects.filter(status=status).count()
-    money = Tranche.objects.filter(project__in=projects).aggregate(
-        planned=Sum("planned_amount"), paid=Sum("paid_amount")
+    money = (
+        Tranche.objects.filter(project__in=projects)
+        .exclude(status=TrancheStatus.CANCELLED)
+        .aggregate(planned=Sum("planned_amount"), paid=Sum("paid_amount"))
     )
     board.planned, board.paid = money["planned"] or 0, money["paid"] or 0
     committed: dict[str, dict] = {}

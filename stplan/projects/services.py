@@ -1,5 +1,6 @@
 """Writes for a funded project: 任务书, tranches and payments, reports, changes, 验收."""
 
+import hashlib
 import re
 from datetime import date
 
@@ -11,6 +12,7 @@ from stplan.accounts.models import User
 from stplan.applications.dossier import Dossier
 from stplan.applications.forms import raw_data
 from stplan.applications.selectors import latest_version
+from stplan.applications.services import sniff_upload
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
 from stplan.guides.schema import load_guide_data
@@ -25,6 +27,7 @@ from stplan.projects.models import (
     ProgressReport,
     Project,
     ProjectEvent,
+    ProjectFile,
     ProjectStatus,
     ReportStatus,
     Tranche,
@@ -436,3 +439,87 @@ def record_award(*, actor: User, county: str, year: int, amount: int, county_mat
             )
     except IntegrityError:
         raise ServiceError(f"{county}{year}年度的奖励已登记。") from None
+
+
+@transaction.atomic
+def add_evidence(*, project: Project, actor: User, purpose: str, upload) -> ProjectFile:
+    """Evidence for a report or 验收: PDF or image, judged by content, kept with its SHA-256."""
+    if not actor.has_perm("projects.act_as_leader", project):
+        raise ServiceError("只有项目负责人可以上传佐证材料。")
+    sniff_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    record = ProjectFile(
+        project=project,
+        purpose=purpose,
+        original_name=upload.name[:200],
+        sha256=digest.hexdigest(),
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    record.file.save(f"{digest.hexdigest()}-{upload.name[-40:]}", upload, save=False)
+    record.save()
+    _event(project, actor, "evidence_uploaded", purpose=purpose, sha256=record.sha256)
+    return record
+
+
+@transaction.atomic
+def terminate(*, project: Project, actor: User, reason: str) -> Project:
+    """终止实施: the project stops, unpaid tranches are cancelled, and the abandonment is
+    recorded against the unit and the 负责人."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not actor.has_perm("projects.manage_project", project):
+        raise ServiceError("您没有权限终止项目。")
+    if project.status not in (ProjectStatus.CONTRACTING, ProjectStatus.IN_PROGRESS):
+        raise ServiceError("只有签订中或实施中的项目可以终止。")
+    if not reason.strip():
+        raise ServiceError("请写明终止理由。")
+    project.status = ProjectStatus.TERMINATED
+    project.save(update_fields=["status"])
+    cancelled = project.tranches.exclude(status=TrancheStatus.PAID)
+    _event(
+        project,
+        actor,
+        "terminated",
+        reason=reason.strip(),
+        cancelled=sum(t.planned_amount for t in cancelled),
+    )
+    cancelled.update(status=TrancheStatus.CANCELLED)
+    CreditRecord.objects.create(
+        project=project,
+        unit=project.application.lead_unit,
+        person=project.application.leader,
+        kind="abandoned",
+        note=reason.strip(),
+    )
+    return project
+
+
+def overdue_reports(*, today=None) -> list[tuple[Project, int]]:
+    today = today or timezone.localdate()
+    found = []
+    for project in Project.objects.filter(status=ProjectStatus.IN_PROGRESS).select_related(
+        "application__leader"
+    ):
+        years_done = (today - project.starts_on).days // 365
+        done = set(
+            project.reports.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]).values_list(
+                "year", flat=True
+            )
+        )
+        found += [(project, year) for year in range(1, years_done + 1) if year not in done]
+    return found
+
+
+def send_reminders(*, today=None) -> int:
+    overdue = overdue_reports(today=today)
+    with transaction.atomic():
+        for project, year in overdue:
+            notify(
+                recipients=[project.application.leader.email],
+                subject=f"年度报告逾期：{project.number}",
+                body=f"{project.number}「{project.application.title}」第{year}年度报告尚未提交，请尽快登录系统提交。",
+            )
+    return len(overdue)

@@ -115,6 +115,20 @@ def detail(request, pk):
                     summary=request.POST.get("summary", ""),
                 )
                 messages.success(request, "验收申请已提交。")
+            elif action == "evidence":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ServiceError("请选择要上传的文件。")
+                services.add_evidence(
+                    project=project,
+                    actor=user,
+                    purpose=request.POST.get("purpose", "acceptance"),
+                    upload=upload,
+                )
+                messages.success(request, f"已上传“{upload.name}”。")
+            elif action == "terminate":
+                services.terminate(project=project, actor=user, reason=request.POST.get("reason", ""))
+                messages.success(request, "项目已终止，并已记入信用记录。")
             elif action == "decide_acceptance":
                 services.decide_acceptance(
                     project=project,
@@ -145,6 +159,7 @@ def detail(request, pk):
             "ratio": services.input_output_ratio(acceptance) if acceptance else None,
             "ratio_required": services.input_output_required(project),
             "events": project.events.select_related("actor"),
+            "files": project.files.all(),
             "is_leader": user.has_perm("projects.act_as_leader", project),
             "is_unit": user.has_perm("projects.act_as_unit", project),
             "is_manager": user.has_perm("projects.manage_project", project),

@@ -224,3 +224,48 @@ def test_dashboard_counts_money_and_overdue_items():
     assert (board.planned, board.paid) == (50_000, 0)
     assert f"{project.number}：第1笔（50,000元）已满足条件，待拨付" in board.overdue
     assert f"{project.number}：第1年度报告未提交或未通过" in board.overdue
+
+
+def test_termination_cancels_unpaid_tranches_records_credit_and_the_ledger_still_reconciles():
+    project, staff = _project()
+    with pytest.raises(ServiceError, match="请写明终止理由"):
+        services.terminate(project=project, actor=staff, reason=" ")
+    services.terminate(project=project, actor=staff, reason="负责人调离，单位申请终止")
+    record = CreditRecord.objects.get()
+    assert (record.kind, record.unit) == ("abandoned", project.application.lead_unit)
+    row = selectors.ledger(selectors.visible_projects(staff))["projects"][project.number]
+    assert (row.planned, row.paid, row.cancelled) == (0, 0, 50_000)
+    assert row.planned + row.cancelled == project.amount
+
+
+def test_evidence_must_be_a_real_pdf_or_image():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from stplan.demo.builders import MINIMAL_PDF
+
+    project, staff = _project()
+    leader = project.application.leader
+    with pytest.raises(ServiceError, match="不是 PDF 或 JPG/PNG 图片"):
+        services.add_evidence(
+            project=project,
+            actor=leader,
+            purpose="acceptance",
+            upload=SimpleUploadedFile("a.pdf", b"MZ\x90\x00"),
+        )
+    record = services.add_evidence(
+        project=project, actor=leader, purpose="acceptance", upload=SimpleUploadedFile("a.pdf", MINIMAL_PDF)
+    )
+    import hashlib
+
+    assert record.sha256 == hashlib.sha256(MINIMAL_PDF).hexdigest()
+
+
+def test_overdue_report_reminder_goes_to_the_leader(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    project, staff = _project()
+    _sign(project, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders(today=project.starts_on + timedelta(days=370)) == 1
+    assert mail.outbox[-1].to == [project.application.leader.email]
+    assert mail.outbox[-1].subject == f"【科技计划项目管理系统】年度报告逾期：{project.number}"

@@ -243,7 +243,7 @@ def test_evidence_must_be_a_real_pdf_or_image():
 
     from stplan.demo.builders import MINIMAL_PDF
 
-    project, staff = _project()
+    project, _staff = _project()
     leader = project.application.leader
     with pytest.raises(ServiceError, match="不是 PDF 或 JPG/PNG 图片"):
         services.add_evidence(

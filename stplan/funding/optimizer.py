@@ -20,7 +20,7 @@ class Candidate:
     direction: int
     category: str
     section: str
-    score: float
+    score: float | None
     amount: int
     fundable_max: int
     track: str | None = None
@@ -58,15 +58,18 @@ def fundable(c: Candidate, limits: Limits) -> list[str]:
     cap = limits.track_amount_max.get((c.direction, c.track)) if c.track else None
     if cap is not None and c.amount > cap:
         problems.append(f"拟资助金额{c.amount:,}元超过该子类上限{cap:,}元")
-    if c.score < limits.min_score:
+    if c.score is None:
+        problems.append("尚无专家评审得分")
+    elif c.score < limits.min_score:
         problems.append(f"评审得分{c.score:g}低于立项分数线{limits.min_score:g}")
     return problems
 
 
 def weight(c: Candidate, objective: str) -> int:
+    score = c.score or 0
     if objective == "score_amount":
-        return round(c.score * c.amount / 1000)
-    return round(c.score * 100)
+        return round(score * c.amount / 1000)
+    return round(score * 100)
 
 
 def solve(

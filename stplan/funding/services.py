@@ -103,7 +103,7 @@ def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
                 direction=direction.number,
                 category=f"{direction.category.programme}/{direction.category.name}",
                 section=direction.section,
-                score=item.score if item.score is not None else -1,
+                score=item.score,
                 amount=item.amount,
                 fundable_max=item.fundable_max,
                 track=track,

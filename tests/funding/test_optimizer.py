@@ -141,3 +141,8 @@ def test_objective_choice_changes_the_pick(objective):
     candidates = [_c(1, score=90, amount=100_000), _c(2, score=70, amount=300_000)]
     plan = solve(candidates, Limits(direction_quota={1: 1}), objective=objective)
     assert plan.selected == ({1} if objective == "score" else {2})
+
+
+def test_candidate_without_a_score_is_left_out_with_that_reason():
+    plan = solve([_c(1, score=None)], Limits())
+    assert plan.reasons == {1: ["尚无专家评审得分"]}

@@ -16,7 +16,7 @@ pytestmark = [
 
 
 def test_two_officers_taking_the_last_place_at_once_one_wins():
-    current, (a, b, c), staff = scored_round(open_guide(), [90, 80, 70])
+    current, (_a, b, c), staff = scored_round(open_guide(), [90, 80, 70])
     plan = services.create_plan(actor=staff, review_round=current, name="方案", total_budget=100_000)
     services.change_item(plan=plan, actor=staff, application=b, selected=False)
     officers = [OfficerFactory(), OfficerFactory()]

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stplan.audit import AppendOnly
 from stplan.eligibility import labels
 
 UNIT_KIND_CHOICES = list(labels.ORGANIZATION_KINDS.items())
@@ -100,7 +101,7 @@ class User(AbstractUser):
         return self.role in (Role.OFFICER, Role.BUREAU_ADMIN)
 
 
-class UnitEvent(models.Model):
+class UnitEvent(AppendOnly):
     """注册审核 audit row; written once by `services.transition_unit`, never changed."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="events", verbose_name=_("单位"))
@@ -118,14 +119,6 @@ class UnitEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("审核记录不可修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("审核记录不可删除")
 
     @property
     def action_label(self) -> str:

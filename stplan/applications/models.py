@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Unit
+from stplan.audit import AppendOnly
 from stplan.eligibility import labels
 from stplan.guides.models import Direction, Guide
 
@@ -72,7 +73,7 @@ class Application(models.Model):
         return self.status in (Status.DRAFT, Status.RETURNED)
 
 
-class ApplicationVersion(models.Model):
+class ApplicationVersion(AppendOnly):
     """The 申报书 as submitted: readable forever, identified by the SHA-256 of its JSON."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
@@ -92,11 +93,6 @@ class ApplicationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} 第{self.number}版"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("已提交的版本不可修改")
-        super().save(*args, **kwargs)
 
 
 ATTACHMENT_CHOICES = [*labels.ATTACHMENTS.items(), ("other", _("其他附件"))]
@@ -124,7 +120,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AppendOnly):
     """One row per state change, written by `services.transition`; never updated or deleted."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
@@ -143,14 +139,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("操作记录不可修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("操作记录不可删除")
 
     @property
     def action_label(self) -> str:

@@ -5,8 +5,6 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-import filetype
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -28,6 +26,7 @@ from stplan.errors import ServiceError
 from stplan.guides.models import Direction
 from stplan.guides.schema import load_guide_data
 from stplan.notifications import notify
+from stplan.uploads import check_upload
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,6 @@ TRANSITIONS: dict[str, Transition] = {
 # A place under 限报N项 is taken on submission and given back only when the application leaves
 # the race for good; a returned application keeps its place while it is being revised.
 RELEASES_SLOTS = {Status.WITHDRAWN, Status.REJECTED}
-
-ALLOWED_UPLOADS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def available_actions(*, application: Application, user) -> list[str]:
@@ -129,46 +126,21 @@ def add_row(data: MultiValueDict, prefix: str) -> MultiValueDict:
     return data
 
 
-def sniff_upload(upload) -> str:
-    """The checked extension of an upload, judged by its content, not its name."""
-    limit = settings.STPLAN_MAX_ATTACHMENT_BYTES
-    if upload.size > limit:
-        raise ServiceError(f"文件“{upload.name}”超过大小限制（{limit // (1024 * 1024)}MB）。")
-    if upload.size == 0:
-        raise ServiceError(f"文件“{upload.name}”是空文件。")
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_UPLOADS:
-        raise ServiceError(f"文件“{upload.name}”不是 PDF 或 JPG/PNG 图片，只能上传 PDF 或图片。")
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    expected = ALLOWED_UPLOADS[kind.mime]
-    if extension not in ({expected, "jpeg"} if expected == "jpg" else {expected}):
-        raise ServiceError(
-            f"文件“{upload.name}”的扩展名与内容不符（内容是 {expected.upper()}），请核对后重新上传。"
-        )
-    return expected
-
-
 @transaction.atomic
 def add_attachment(*, application: Application, actor: User, code: str, upload) -> Attachment:
     if not actor.has_perm("applications.change_application", application):
         raise ServiceError("该申报书当前不可修改，不能上传附件。")
-    extension = sniff_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    checked = check_upload(upload)
     attachment = Attachment(
         application=application,
         code=code,
         original_name=upload.name[:200],
-        content_type={"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[extension],
+        content_type=checked.content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=checked.sha256,
         uploaded_by=actor,
     )
-    attachment.file.save(f"{digest.hexdigest()}.{extension}", upload, save=False)
+    attachment.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
     attachment.save()
     return attachment
 

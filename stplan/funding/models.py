@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stplan.applications.models import Application
+from stplan.audit import AppendOnly
 from stplan.guides.models import Guide
 from stplan.review.models import ReviewRound
 
@@ -63,7 +64,7 @@ class PlanItem(models.Model):
         return f"{self.plan} / {self.application}"
 
 
-class PlanEvent(models.Model):
+class PlanEvent(AppendOnly):
     """Every change to a plan, with the value before and after; never changed."""
 
     plan = models.ForeignKey(FundingPlan, on_delete=models.CASCADE, related_name="events")
@@ -75,15 +76,12 @@ class PlanEvent(models.Model):
     after = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("立项方案变更记录")
+        verbose_name_plural = _("立项方案变更记录")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("立项方案变更记录不可修改")
-        super().save(*args, **kwargs)
 
 
 class Objection(models.Model):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Unit
 from stplan.applications.models import Application
+from stplan.audit import AppendOnly
 from stplan.funding.models import PlanItem
 from stplan.guides.models import FUNDING_MODE_CHOICES
 
@@ -236,7 +237,7 @@ class CreditRecord(models.Model):
         return f"{self.unit} {self.get_kind_display()}"
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(AppendOnly):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -244,15 +245,12 @@ class ProjectEvent(models.Model):
     detail = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("项目记录")
+        verbose_name_plural = _("项目记录")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.project} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("项目记录不可修改")
-        super().save(*args, **kwargs)
 
 
 class CountyAward(models.Model):

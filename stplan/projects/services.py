@@ -1,6 +1,5 @@
 """Writes for a funded project: 任务书, tranches and payments, reports, changes, 验收."""
 
-import hashlib
 import re
 from datetime import date
 
@@ -12,7 +11,6 @@ from stplan.accounts.models import User
 from stplan.applications.dossier import Dossier
 from stplan.applications.forms import raw_data
 from stplan.applications.selectors import latest_version
-from stplan.applications.services import sniff_upload
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
 from stplan.guides.schema import load_guide_data
@@ -33,6 +31,7 @@ from stplan.projects.models import (
     Tranche,
     TrancheStatus,
 )
+from stplan.uploads import check_upload
 
 # 分年拨付: the default split of the amount over the years of the project, in percent.
 YEARLY_SPLITS = {1: (100,), 2: (60, 40), 3: (50, 30, 20)}
@@ -446,20 +445,16 @@ def add_evidence(*, project: Project, actor: User, purpose: str, upload) -> Proj
     """Evidence for a report or 验收: PDF or image, judged by content, kept with its SHA-256."""
     if not actor.has_perm("projects.act_as_leader", project):
         raise ServiceError("只有项目负责人可以上传佐证材料。")
-    sniff_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    checked = check_upload(upload)
     record = ProjectFile(
         project=project,
         purpose=purpose,
         original_name=upload.name[:200],
-        sha256=digest.hexdigest(),
+        sha256=checked.sha256,
         size=upload.size,
         uploaded_by=actor,
     )
-    record.file.save(f"{digest.hexdigest()}-{upload.name[-40:]}", upload, save=False)
+    record.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
     record.save()
     _event(project, actor, "evidence_uploaded", purpose=purpose, sha256=record.sha256)
     return record

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Unit
 from stplan.applications.models import Application
+from stplan.audit import AppendOnly
 from stplan.guides.models import Direction, Guide
 
 
@@ -68,7 +69,7 @@ class Expert(models.Model):
         )
 
 
-class ExpertEvent(models.Model):
+class ExpertEvent(AppendOnly):
     """Every change to an expert's record; written once, never changed."""
 
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="events")
@@ -78,15 +79,12 @@ class ExpertEvent(models.Model):
     changes = models.JSONField(_("变更"), default=dict)
 
     class Meta:
+        verbose_name = _("专家变更记录")
+        verbose_name_plural = _("专家变更记录")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.expert} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("专家变更记录不可修改")
-        super().save(*args, **kwargs)
 
 
 class ConflictKind(models.TextChoices):
@@ -240,7 +238,7 @@ class Assignment(models.Model):
         return f"{self.expert} → {self.application}"
 
 
-class AssignmentEvent(models.Model):
+class AssignmentEvent(AppendOnly):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -250,15 +248,12 @@ class AssignmentEvent(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("评审分配记录")
+        verbose_name_plural = _("评审分配记录")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.assignment} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("分配记录不可修改")
-        super().save(*args, **kwargs)
 
 
 class Recommendation(models.TextChoices):

@@ -1,0 +1,45 @@
+"""Uploaded files (attachments, evidence): PDF or image only, judged by their content, and
+identified by SHA-256."""
+
+import hashlib
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+
+from stplan.errors import ServiceError
+
+ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    extension: str
+    content_type: str
+    sha256: str
+
+
+def check_upload(upload) -> CheckedUpload:
+    """Refuse what is too large, empty, not a PDF/JPG/PNG by content, or named as something
+    it is not; otherwise the type and the SHA-256 of the bytes."""
+    limit = settings.STPLAN_MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        raise ServiceError(f"文件“{upload.name}”超过大小限制（{limit // (1024 * 1024)}MB）。")
+    if upload.size == 0:
+        raise ServiceError(f"文件“{upload.name}”是空文件。")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED:
+        raise ServiceError(f"文件“{upload.name}”不是 PDF 或 JPG/PNG 图片，只能上传 PDF 或图片。")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    expected = ALLOWED[kind.mime]
+    if extension not in ({expected, "jpeg"} if expected == "jpg" else {expected}):
+        raise ServiceError(
+            f"文件“{upload.name}”的扩展名与内容不符（内容是 {expected.upper()}），请核对后重新上传。"
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(expected, kind.mime, digest.hexdigest())

@@ -64,6 +64,15 @@ class PlanItem(models.Model):
         return f"{self.plan} / {self.application}"
 
 
+PLAN_ACTIONS = {
+    "create": _("生成方案"),
+    "optimise": _("优化"),
+    "change": _("经办人修改"),
+    "publicize": _("开始公示"),
+    "finalize": _("确定立项"),
+}
+
+
 class PlanEvent(AppendOnly):
     """Every change to a plan, with the value before and after; never changed."""
 
@@ -82,6 +91,10 @@ class PlanEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return PLAN_ACTIONS.get(self.action, self.action)
 
 
 class Objection(models.Model):

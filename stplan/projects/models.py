@@ -237,6 +237,26 @@ class CreditRecord(models.Model):
         return f"{self.unit} {self.get_kind_display()}"
 
 
+PROJECT_ACTIONS = {
+    "create": _("立项"),
+    "contract_confirm": _("负责人确认任务书"),
+    "contract_unit_approve": _("单位审核任务书"),
+    "contract_approve": _("科室审核任务书，签订"),
+    "tranche_released": _("满足拨付条件"),
+    "paid": _("拨付"),
+    "verified": _("后补助核验"),
+    "report_submitted": _("提交年度报告"),
+    "report_accepted": _("年度报告通过"),
+    "report_returned": _("年度报告退回"),
+    "change_requested": _("提出变更申请"),
+    "change_decided": _("审批变更申请"),
+    "acceptance_submitted": _("申请验收"),
+    "acceptance_decided": _("验收结论"),
+    "evidence_uploaded": _("上传佐证材料"),
+    "terminated": _("终止实施"),
+}
+
+
 class ProjectEvent(AppendOnly):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -251,6 +271,10 @@ class ProjectEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.project} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return PROJECT_ACTIONS.get(self.action, self.action)
 
 
 class CountyAward(models.Model):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import translation
 
 
@@ -22,3 +23,22 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NulCharactersMiddleware:
+    """Drops NUL characters from posted fields: PostgreSQL cannot store them in text or
+    JSON, and no one types them, so a post carrying one must not end in a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and any(
+            "\x00" in k or "\x00" in v for k, vs in request.POST.lists() for v in vs
+        ):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.POST.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.POST = cleaned
+        return self.get_response(request)

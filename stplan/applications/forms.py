@@ -221,25 +221,32 @@ class ExclusionForm(forms.Form):
 
 MAX_EXCLUSIONS = 3
 
-PartnerFormSet = forms.formset_factory(
-    PartnerForm, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True
-)
-TeamFormSet = forms.formset_factory(
-    TeamMemberForm, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True
-)
-SubprojectFormSet = forms.formset_factory(
-    SubprojectForm, extra=0, can_delete=True, max_num=MAX_ROWS, validate_max=True
-)
-BudgetYearFormSet = forms.formset_factory(BudgetYearForm, extra=0, max_num=10)
+MAX_BUDGET_YEARS = 10
 
-ExclusionFormSet = forms.formset_factory(
-    ExclusionForm, extra=0, can_delete=True, max_num=MAX_EXCLUSIONS, validate_max=True
-)
+
+def _list(form, most: int, **options):
+    # absolute_max: a tampered TOTAL_FORMS must not make every later page build 1000 rows.
+    return forms.formset_factory(form, extra=0, max_num=most, absolute_max=most, validate_max=True, **options)
+
+
+PartnerFormSet = _list(PartnerForm, MAX_ROWS, can_delete=True)
+TeamFormSet = _list(TeamMemberForm, MAX_ROWS, can_delete=True)
+SubprojectFormSet = _list(SubprojectForm, MAX_ROWS, can_delete=True)
+BudgetYearFormSet = _list(BudgetYearForm, MAX_BUDGET_YEARS)
+ExclusionFormSet = _list(ExclusionForm, MAX_EXCLUSIONS, can_delete=True)
+LIST_LIMITS = {
+    "partners": MAX_ROWS,
+    "team": MAX_ROWS,
+    "subprojects": MAX_ROWS,
+    "budget": MAX_BUDGET_YEARS,
+    "exclusions": MAX_EXCLUSIONS,
+}
 
 
 class AttachmentUploadForm(forms.Form):
     code = forms.ChoiceField(label=_("附件类型"))
-    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG 或 PNG"))
+    # Empty files reach the upload check, which names the file in its refusal.
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG 或 PNG"), allow_empty_file=True)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)

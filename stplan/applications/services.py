@@ -11,6 +11,7 @@ from django.utils.datastructures import MultiValueDict
 
 from stplan.accounts.models import Role, UnitStatus, User
 from stplan.applications.dossier import Dossier
+from stplan.applications.forms import LIST_LIMITS
 from stplan.applications.models import (
     Application,
     ApplicationEvent,
@@ -118,10 +119,13 @@ def save_draft(*, application: Application, actor: User, data: MultiValueDict) -
 
 
 def add_row(data: MultiValueDict, prefix: str) -> MultiValueDict:
-    """One more empty row in the list `prefix` (partners, team, subprojects, budget)."""
+    """One more empty row in the list `prefix`, up to the list's limit; a row count that is
+    no number counts as none."""
     data = data.copy()
     key = f"{prefix}-TOTAL_FORMS"
-    data.setlist(key, [str(int(data.get(key) or 0) + 1)])
+    raw = str(data.get(key) or "").strip()
+    current = min(int(raw), LIST_LIMITS[prefix]) if raw.isdigit() else 0
+    data.setlist(key, [str(min(current + 1, LIST_LIMITS[prefix]))])
     data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
     return data
 

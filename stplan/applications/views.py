@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from stplan.accounts.models import Role, Unit, UnitStatus
 from stplan.applications import selectors, services
 from stplan.applications.dossier import SECTIONS, Dossier, display_sections
-from stplan.applications.forms import ATTACHMENT_LABELS, AttachmentUploadForm, raw_data
+from stplan.applications.forms import ATTACHMENT_LABELS, LIST_LIMITS, AttachmentUploadForm, raw_data
 from stplan.applications.models import Application, Attachment, Status
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
@@ -87,7 +87,8 @@ def application_list(request):
 @login_required
 @require_POST
 def create(request):
-    direction = get_object_or_404(Direction, pk=request.POST.get("direction") or 0)
+    raw = str(request.POST.get("direction") or "")
+    direction = get_object_or_404(Direction, pk=int(raw) if raw.isdigit() else 0)
     try:
         application = services.create_application(actor=request.user, direction=direction)
     except ServiceError as error:
@@ -173,7 +174,7 @@ def edit(request, pk):
     if request.method == "POST":
         data = request.POST
         prefix = request.POST.get("add_row")
-        if prefix in ("partners", "team", "subprojects", "budget", "exclusions"):
+        if prefix in LIST_LIMITS:
             data = services.add_row(data, prefix)
         services.save_draft(application=application, actor=request.user, data=data)
         if request.POST.get("action") in ("submit", "resubmit"):

@@ -424,7 +424,6 @@ def declare_conflict(*, assignment: Assignment, actor: User, kind: str, reason: 
     return conflict
 
 
-@transaction.atomic
 def save_review(
     *,
     assignment: Assignment,
@@ -435,20 +434,37 @@ def save_review(
     recommendation: str,
     submit: bool,
 ) -> Review:
-    """Keep a draft as typed; on submit every criterion needs a score in range and a comment."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if not actor.has_perm("review.score_assignment", assignment):
-        raise ServiceError("请先确认无利益冲突并签署保密承诺。")
-    if assignment.status == AssignmentStatus.SUBMITTED:
-        raise ServiceError("评审意见已提交，不能修改。")
-    sheet = selectors.sheet_for(assignment.round, assignment.application)
-    review = Review.objects.filter(assignment=assignment).first() or Review(
-        assignment=assignment, sheet=sheet
-    )
-    review.scores = {c["code"]: scores.get(c["code"]) for c in sheet.criteria}
-    review.comments = {c["code"]: (comments.get(c["code"]) or "").strip() for c in sheet.criteria}
-    review.overall_comment = overall_comment.strip()
-    review.recommendation = recommendation if recommendation in Recommendation.values else ""
+    """Keep a draft as typed; on submit every criterion needs a score in range and a comment.
+    A refused submission is still saved as a draft, so nothing typed is lost."""
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if not actor.has_perm("review.score_assignment", assignment):
+            raise ServiceError("请先确认无利益冲突并签署保密承诺。")
+        if assignment.status == AssignmentStatus.SUBMITTED:
+            raise ServiceError("评审意见已提交，不能修改。")
+        sheet = selectors.sheet_for(assignment.round, assignment.application)
+        review = Review.objects.filter(assignment=assignment).first() or Review(
+            assignment=assignment, sheet=sheet
+        )
+        review.scores = {c["code"]: scores.get(c["code"]) for c in sheet.criteria}
+        review.comments = {c["code"]: (comments.get(c["code"]) or "").strip() for c in sheet.criteria}
+        review.overall_comment = overall_comment.strip()
+        review.recommendation = recommendation if recommendation in Recommendation.values else ""
+        problems = _review_problems(sheet, review, submit=submit)
+        complete = all(v is not None for v in review.scores.values())
+        review.total = sum(review.scores.values()) if complete and not problems else None
+        if submit and not problems:
+            review.submitted_at = timezone.now()
+            review.save()
+            _move(assignment, "submit", actor)
+        else:
+            review.save()
+    if problems:
+        raise ServiceError("；".join(problems) + "。")
+    return review
+
+
+def _review_problems(sheet, review: Review, *, submit: bool) -> list[str]:
     problems = []
     for criterion in sheet.criteria:
         value = review.scores[criterion["code"]]
@@ -462,19 +478,7 @@ def save_review(
                 problems.append(f"请填写“{criterion['label']}”的评审意见")
         if not review.recommendation:
             problems.append("请选择推荐意见")
-    if problems:
-        review.total = None
-        review.save()
-        raise ServiceError("；".join(problems) + "。")
-    complete = all(v is not None for v in review.scores.values())
-    review.total = sum(review.scores.values()) if complete else None
-    if submit:
-        review.submitted_at = timezone.now()
-        review.save()
-        _move(assignment, "submit", actor)
-    else:
-        review.save()
-    return review
+    return problems
 
 
 def overdue_assignments(now=None):

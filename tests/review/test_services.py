@@ -243,6 +243,23 @@ def test_draft_review_keeps_partial_scores_and_submit_demands_everything(guide, 
         )
 
 
+def test_refused_submission_keeps_what_the_expert_typed(guide, staff):
+    task = _confirmed(guide, staff)
+    with pytest.raises(ServiceError, match="请选择推荐意见"):
+        services.save_review(
+            assignment=task,
+            actor=task.expert.user,
+            scores={"talent": 31},
+            comments={"talent": "基础扎实"},
+            overall_comment="总体良好",
+            recommendation="",
+            submit=True,
+        )
+    review = Review.objects.get(assignment=task)
+    assert (review.scores["talent"], review.comments["talent"], review.overall_comment) == (31, "基础扎实", "总体良好")
+    assert review.submitted_at is None
+
+
 def test_score_out_of_range_is_refused(guide, staff):
     task = _confirmed(guide, staff)
     with pytest.raises(ServiceError, match="“申报人能力与潜力”的得分须在0到35之间"):

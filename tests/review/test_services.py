@@ -256,7 +256,11 @@ def test_refused_submission_keeps_what_the_expert_typed(guide, staff):
             submit=True,
         )
     review = Review.objects.get(assignment=task)
-    assert (review.scores["talent"], review.comments["talent"], review.overall_comment) == (31, "基础扎实", "总体良好")
+    assert (review.scores["talent"], review.comments["talent"], review.overall_comment) == (
+        31,
+        "基础扎实",
+        "总体良好",
+    )
     assert review.submitted_at is None
 
 

@@ -9,8 +9,10 @@ bash scripts/install.sh
 .venv/bin/ruff format --check .
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
 
+# Two workers: the machine has two cores, and the suite is mostly CPU-bound.
+WORKERS=(-n "${STPLAN_TEST_WORKERS:-2}")
 echo "== 测试：SQLite =="
-env -u DATABASE_URL .venv/bin/pytest "$@"
+env -u DATABASE_URL .venv/bin/pytest "${WORKERS[@]}" "$@"
 
 PG_URL="${STPLAN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/stplan}"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null; then
@@ -19,7 +21,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster 
 fi
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "== 测试：PostgreSQL =="
-  DATABASE_URL="$PG_URL" .venv/bin/pytest "$@"
+  DATABASE_URL="$PG_URL" .venv/bin/pytest "${WORKERS[@]}" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL 不可用：CI 必须在 PostgreSQL 上运行测试" >&2
   exit 1

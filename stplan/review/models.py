@@ -101,7 +101,7 @@ class DeclaredConflict(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="declared_conflicts")
     kind = models.CharField(_("回避原因"), max_length=20, choices=ConflictKind.choices)
     reason = models.TextField(_("说明"))
-    declared_on = models.DateField(_("申报日期"))
+    declared_on = models.DateField(_("声明日期"))
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from stplan.accounts import services
 from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, UnitForm
@@ -158,3 +161,16 @@ def registration_detail(request, pk):
         "accounts/registration_detail.html",
         {"unit": unit, "events": unit.events.select_related("actor")},
     )
+
+
+@method_decorator(ratelimit(key="post:username", rate="10/5m", method="POST", block=False), name="post")
+class LoginView(auth_views.LoginView):
+    """Login, with at most 10 attempts per user name in 5 minutes against password guessing."""
+
+    template_name = "accounts/login.html"
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            messages.error(request, "登录尝试过于频繁，请5分钟后再试。")
+            return self.render_to_response(self.get_context_data(form=self.get_form()), status=429)
+        return super().post(request, *args, **kwargs)

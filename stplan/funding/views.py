@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_ratelimit.decorators import ratelimit
 from openpyxl import Workbook
 
 from stplan.errors import ServiceError
@@ -152,6 +153,7 @@ def _public_plan(pk) -> FundingPlan:
     return plan
 
 
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
 def publicity(request, pk):
     """立项公示: the public list, open to anyone, with the objection form while it lasts."""
     plan = _public_plan(pk)
@@ -171,6 +173,9 @@ def publicity(request, pk):
         plan.status == PlanStatus.PUBLICIZED
         and plan.publicity_starts <= timezone.now() <= plan.publicity_ends
     )
+    if request.method == "POST" and open_now and getattr(request, "limited", False):
+        messages.error(request, "提交过于频繁，请稍后再试。")
+        return redirect("funding:publicity", pk=pk)
     if request.method == "POST" and open_now:
         application = items.filter(application_id=_int(request.POST.get("application"), 0)).first()
         try:

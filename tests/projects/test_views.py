@@ -119,3 +119,13 @@ def test_malformed_posts_on_project_pages_never_fail(client, world):
     assert (
         client.post(reverse("funding:plans"), {"review_round": "x", "total_budget": "abc"}).status_code == 200
     )
+
+
+def test_objections_are_limited_to_ten_an_hour_from_one_address(client, world):
+    plan = funding.publicize(plan=world["plan"], actor=world["staff"])
+    url = reverse("funding:publicity", args=[plan.pk])
+    for i in range(10):
+        client.post(url, {"name": "张", "contact": "1", "content": f"异议{i}"})
+    response = client.post(url, {"name": "张", "contact": "1", "content": "第十一条"}, follow=True)
+    assert "提交过于频繁，请稍后再试。" in response.content.decode()
+    assert Objection.objects.count() == 10

@@ -249,6 +249,22 @@ class DisplaySection:
     fields: list[tuple[str, str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    # The form field behind each pair and column: what filters go by, since labels are translated.
+    field_names: list[str] = field(default_factory=list)
+    column_names: list[str] = field(default_factory=list)
+
+    def without(self, names: set[str]) -> "DisplaySection":
+        keep = [i for i, n in enumerate(self.field_names) if n not in names]
+        keep_columns = [i for i, n in enumerate(self.column_names) if n not in names]
+        return DisplaySection(
+            self.key,
+            self.title,
+            fields=[self.fields[i] for i in keep],
+            columns=[self.columns[i] for i in keep_columns],
+            rows=[[row[i] for i in keep_columns] for row in self.rows],
+            field_names=[self.field_names[i] for i in keep],
+            column_names=[self.column_names[i] for i in keep_columns],
+        )
 
 
 def _shown(bound_field) -> str:
@@ -282,21 +298,37 @@ def display_sections(dossier: Dossier) -> list[DisplaySection]:
         ("team", "项目团队"),
         ("subprojects", "课题设置"),
         ("budget_years", "经费支出（元）"),
+        ("exclusions", "申请回避的专家"),
     ]
     for key, title, section in simple:
         form = dossier.forms[key]
-        pairs = [(bf.label, _shown(bf)) for bf in form]
-        pairs = [(label, value) for label, value in pairs if value]
-        if pairs or key in ("basic", "leader"):
-            sections.append(DisplaySection(section, title, fields=pairs))
+        shown = [(bf.name, bf.label, _shown(bf)) for bf in form]
+        shown = [row for row in shown if row[2]]
+        if shown or key in ("basic", "leader"):
+            sections.append(
+                DisplaySection(
+                    section,
+                    title,
+                    fields=[(label, value) for _n, label, value in shown],
+                    field_names=[name for name, _l, _v in shown],
+                )
+            )
     for key, title in lists:
         formset = dossier.forms[key]
-        columns = [bf.label for bf in formset.empty_form if bf.name != "DELETE"]
+        cells = [bf for bf in formset.empty_form if bf.name != "DELETE"]
         rows = []
         for form in formset.forms:
             if form.is_bound and form.data.get(f"{form.prefix}-DELETE"):
                 continue
             rows.append([_shown(bf) for bf in form if bf.name != "DELETE"])
         if rows:
-            sections.append(DisplaySection(key, title, columns=columns, rows=rows))
+            sections.append(
+                DisplaySection(
+                    key,
+                    title,
+                    columns=[bf.label for bf in cells],
+                    rows=rows,
+                    column_names=[bf.name for bf in cells],
+                )
+            )
     return sections

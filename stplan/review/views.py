@@ -203,33 +203,20 @@ def my_tasks(request):
     return render(request, "review/my_tasks.html", {"tasks": tasks})
 
 
-HIDDEN_ALWAYS = {"证件号码", "证件类型", "出生日期", "到桂林工作日期"}
-HIDDEN_BLIND = {
-    "推荐单位",
-    "合作单位统一社会信用代码",
-    "姓名",
-    "工作单位",
-    "承担单位",
-    "课题负责人",
-    "专家姓名",
-    "专家工作单位",
-}
+# Form field names, not labels: labels change with the language.
+HIDDEN_ALWAYS = {"id_type", "id_number", "birth_date", "arrived_in_guilin_on"}
+HIDDEN_BLIND = {"recommender", "credit_code", "name", "unit_name", "leader_name"}
 
 
 def expert_view_of(sections, hide_identity: bool):
     """The 申报书 as an expert may read it: never ID numbers, and in a blind review nothing
-    that names the applicant."""
+    that names the applicant; never whom the applicant asked to keep away."""
     hidden = HIDDEN_ALWAYS | (HIDDEN_BLIND if hide_identity else set())
-    shown = []
-    for section in sections:
-        if section.key == "exclusions" or (hide_identity and section.key == "partners"):
-            continue
-        section.fields = [(label, value) for label, value in section.fields if label not in hidden]
-        keep = [i for i, c in enumerate(section.columns) if c not in hidden]
-        section.columns = [section.columns[i] for i in keep]
-        section.rows = [[row[i] for i in keep] for row in section.rows]
-        shown.append(section)
-    return shown
+    return [
+        section.without(hidden)
+        for section in sections
+        if section.key != "exclusions" and not (hide_identity and section.key == "partners")
+    ]
 
 
 @login_required

@@ -216,3 +216,16 @@ def test_export_round_trips_through_import():
     content = expert_io.export(Expert.objects.all())
     result = expert_io.import_experts(actor=BureauAdminFactory(), content=content)
     assert (result.created, result.updated) == (0, 1)
+
+
+def test_id_numbers_stay_hidden_in_the_english_interface(client):
+    application, (task, _other) = _published(hide_applicant_identity=True)
+    client.force_login(task.expert.user)
+    client.post(reverse("review:task", args=[task.pk]), {"action": "confirm", "no_conflict": "on", "pledge": "on"})
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("review:task", args=[task.pk])).content.decode()
+    form = application.versions.get().snapshot["form"]
+    assert "关键技术攻关" in html  # the research content itself is shown
+    assert form["leader-id_number"][0] not in html
+    assert form["team-0-id_number"][0] not in html
+    assert application.recommender.name not in html

@@ -17,8 +17,8 @@ def load_projects_demo(*, guide, admin: User) -> None:
     plan = funding.create_plan(
         actor=admin, review_round=review_round, name="2022年度立项方案（定稿）", total_budget=800_000
     )
-    plan = funding.publicize(plan=plan, actor=admin, days=0)
-    created = funding.finalize(plan=plan, actor=admin, now=plan.publicity_ends)
+    plan = funding.publicize(plan=plan, actor=admin, days=1)
+    created = funding.finalize(plan=plan, actor=admin, now=plan.publicity_ends)  # the demo skips the wait
     funding.create_plan(actor=admin, review_round=review_round, name="测算：预算50万元", total_budget=500_000)
     for index, project in enumerate(created):
         leader = project.application.leader

@@ -183,7 +183,11 @@ def change_item(
 @transaction.atomic
 def publicize(*, plan: FundingPlan, actor: User, days: int = 7) -> FundingPlan:
     _staff(actor)
+    if not 1 <= days <= 60:
+        raise ServiceError("公示期应为1至60天。")
     plan = _lock(plan)
+    if FundingPlan.objects.filter(guide=plan.guide, status=PlanStatus.FINAL).exists():
+        raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
     chosen = set(plan.items.filter(selected=True).values_list("application_id", flat=True))
     if not chosen:
         raise ServiceError("方案中没有拟立项项目。")
@@ -246,6 +250,8 @@ def finalize(*, plan: FundingPlan, actor: User, now=None):
     now = now or timezone.now()
     if plan.status != PlanStatus.PUBLICIZED:
         raise ServiceError("方案须先公示。")
+    if FundingPlan.objects.filter(guide=plan.guide, status=PlanStatus.FINAL).exclude(pk=plan.pk).exists():
+        raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
     if now < plan.publicity_ends:
         raise ServiceError(
             f"公示期至{timezone.localtime(plan.publicity_ends):%Y-%m-%d %H:%M}，结束后才能立项。"

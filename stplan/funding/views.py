@@ -25,9 +25,10 @@ def _staff(request):
 
 def _int(value, default=None):
     try:
-        return int(str(value).replace(",", "").strip())
+        number = int(str(value).replace(",", "").strip())
     except (TypeError, ValueError):
         return default
+    return number if abs(number) <= 10**12 else default
 
 
 def _section_budgets(text: str) -> dict[str, int]:

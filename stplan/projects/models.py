@@ -254,6 +254,7 @@ PROJECT_ACTIONS = {
     "acceptance_decided": _("验收结论"),
     "evidence_uploaded": _("上传佐证材料"),
     "terminated": _("终止实施"),
+    "tranches_cancelled": _("取消未拨付的款项"),
 }
 
 

@@ -120,10 +120,7 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
         years_done = (today - project.starts_on).days // 365
         accepted = set(project.reports.filter(status=ReportStatus.ACCEPTED).values_list("year", flat=True))
         for year in range(1, years_done + 1):
-            if (
-                year not in accepted
-                and project.starts_on.replace(year=project.starts_on.year + year) <= project.ends_on
-            ):
+            if year not in accepted and add_years(project.starts_on, year) <= project.ends_on:
                 board.overdue.append(f"{project.number}：第{year}年度报告未提交或未通过")
         if project.ends_on < today:
             board.overdue.append(f"{project.number}：已过结束日期（{project.ends_on}），尚未验收")
@@ -135,6 +132,14 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
         )
     board.percent_paid = round(100 * board.paid / board.planned) if board.planned else 0
     return board
+
+
+def add_years(day, years: int):
+    """The same day `years` later; 29 February falls back to the 28th in common years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def pending_contracts(projects):

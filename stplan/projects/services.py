@@ -164,6 +164,7 @@ def advance_contract(*, project: Project, actor: User, action: str) -> Contract:
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not actor.has_perm(permission, project):
         raise ServiceError("您没有权限进行此操作。")
+    _require_open(project, ProjectStatus.CONTRACTING)
     contract = project.contract
     if contract.status != source:
         raise ServiceError(f"任务书当前状态为“{contract.get_status_display()}”，不能进行此操作。")
@@ -175,6 +176,25 @@ def advance_contract(*, project: Project, actor: User, action: str) -> Contract:
         project.save(update_fields=["status"])
         _release(project, "signing", actor)
     return contract
+
+
+def _require_open(project: Project, *statuses: str) -> None:
+    if project.status == ProjectStatus.TERMINATED:
+        raise ServiceError("项目已终止实施。")
+    if project.status not in statuses:
+        raise ServiceError(f"项目当前为“{project.get_status_display()}”，不能进行此操作。")
+
+
+def _non_negative(*amounts: int) -> None:
+    if any(a < 0 for a in amounts):
+        raise ServiceError("金额不能为负数。")
+
+
+def _cancel_unpaid(project: Project, actor: User, why: str) -> None:
+    unpaid = project.tranches.exclude(status__in=[TrancheStatus.PAID, TrancheStatus.CANCELLED])
+    if unpaid.exists():
+        _event(project, actor, "tranches_cancelled", reason=why, amount=sum(t.planned_amount for t in unpaid))
+        unpaid.update(status=TrancheStatus.CANCELLED)
 
 
 def _release(project: Project, condition: str, actor: User) -> None:
@@ -191,6 +211,7 @@ def pay(*, tranche: Tranche, actor: User, paid_on: date, voucher: str) -> Tranch
         raise ServiceError("您没有权限登记拨付。")
     if tranche.status != TrancheStatus.RELEASED:
         raise ServiceError(f"第{tranche.sequence}笔尚不满足拨付条件（{tranche.condition_label}）。")
+    _require_open(tranche.project, ProjectStatus.IN_PROGRESS, ProjectStatus.ACCEPTED)
     if not voucher.strip():
         raise ServiceError("请填写拨付凭证号。")
     tranche.status, tranche.paid_amount, tranche.paid_on, tranche.voucher = (
@@ -218,6 +239,8 @@ def verify_post_subsidy(*, project: Project, actor: User, new_benefit: int, budg
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not actor.has_perm("projects.manage_project", project):
         raise ServiceError("您没有权限核验。")
+    _require_open(project, ProjectStatus.IN_PROGRESS)
+    _non_negative(new_benefit, budget_executed)
     if project.funding_mode != "post_subsidy":
         raise ServiceError("该项目不是先实施后补助项目。")
     amount_rule = (
@@ -227,8 +250,8 @@ def verify_post_subsidy(*, project: Project, actor: User, new_benefit: int, budg
         project.amount, amount_rule.post_subsidy(new_benefit=new_benefit, budget_executed=budget_executed)
     )
     tranche = project.tranches.get(condition="verification")
-    if tranche.status == TrancheStatus.PAID:
-        raise ServiceError("补助已拨付。")
+    if tranche.status not in (TrancheStatus.PLANNED, TrancheStatus.RELEASED):
+        raise ServiceError(f"补助{tranche.get_status_display()}，不能再核验。")
     _event(
         project,
         actor,
@@ -254,6 +277,10 @@ def submit_report(
         raise ServiceError("只有项目负责人可以提交年度报告。")
     if project.status != ProjectStatus.IN_PROGRESS:
         raise ServiceError("项目不在实施中。")
+    years = project.application.direction.duration_years
+    if not 1 <= year <= years:
+        raise ServiceError(f"项目年度应为1至{years}。")
+    _non_negative(spent)
     if not narrative.strip():
         raise ServiceError("请填写工作进展。")
     if project.reports.filter(year=year, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]).exists():
@@ -343,6 +370,7 @@ def submit_acceptance(
         raise ServiceError("项目不在实施中，不能申请验收。")
     if not summary.strip():
         raise ServiceError("请填写验收总结。")
+    _non_negative(total_investment, new_output)
     if input_output_required(project) and total_investment <= 0:
         raise ServiceError("本方向考核投入产出比，请填写项目总投入。")
     acceptance, _ = Acceptance.objects.update_or_create(
@@ -398,6 +426,8 @@ def decide_acceptance(*, project: Project, actor: User, decision: str, reason: s
     _event(project, actor, "acceptance_decided", decision=decision)
     if decision == "passed":
         _release(project, "acceptance", actor)
+    if decision in ("failed", "closed"):
+        _cancel_unpaid(project, actor, acceptance.get_decision_display())
     if decision == "failed":
         CreditRecord.objects.create(
             project=project,

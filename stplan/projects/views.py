@@ -17,10 +17,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value, default=0):
+    """A whole number from a form field; anything else, or beyond 10 billion, is `default`
+    (the services refuse what is out of range with a message)."""
     try:
-        return int(str(value).replace(",", "").strip())
+        number = int(str(value).replace(",", "").strip())
     except (TypeError, ValueError):
         return default
+    return number if abs(number) <= 10**10 else default
 
 
 @login_required

@@ -116,3 +116,21 @@ def test_officer_of_any_section_may_draft_while_the_plan_is_open(guide):
     plan = services.create_plan(actor=officer, review_round=current, name="方案", total_budget=50_000)
     assert _selected(plan) == {a.pk}
     assert timezone.now() >= plan.created_at
+
+
+def test_no_second_plan_is_publicised_once_one_is_final(guide):
+    current, _applications, staff = scored_round(guide, [90, 80])
+    first = services.create_plan(actor=staff, review_round=current, name="一", total_budget=50_000)
+    second = services.create_plan(actor=staff, review_round=current, name="二", total_budget=100_000)
+    first = services.publicize(plan=first, actor=staff)
+    services.finalize(plan=first, actor=staff, now=first.publicity_ends + timedelta(seconds=1))
+    with pytest.raises(ServiceError, match="本指南已有方案确定立项"):
+        services.publicize(plan=second, actor=staff)
+
+
+@pytest.mark.parametrize("days", [0, -1, 61, 10**9])
+def test_publicity_period_must_be_between_one_and_sixty_days(guide, days):
+    current, _apps, staff = scored_round(guide, [90])
+    plan = services.create_plan(actor=staff, review_round=current, name="方案", total_budget=50_000)
+    with pytest.raises(ServiceError, match="公示期应为1至60天"):
+        services.publicize(plan=plan, actor=staff, days=days)

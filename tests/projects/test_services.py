@@ -142,6 +142,7 @@ def test_post_subsidy_verification_applies_the_guides_formula(new_benefit, execu
 
     project.application.direction = Direction.objects.get(guide=project.application.guide, number=27)
     project.application.save()
+    project = _sign(project, staff)
     project = services.verify_post_subsidy(
         project=project, actor=staff, new_benefit=new_benefit, budget_executed=executed
     )
@@ -269,3 +270,62 @@ def test_overdue_report_reminder_goes_to_the_leader(django_capture_on_commit_cal
         assert services.send_reminders(today=project.starts_on + timedelta(days=370)) == 1
     assert mail.outbox[-1].to == [project.application.leader.email]
     assert mail.outbox[-1].subject == f"【科技计划项目管理系统】年度报告逾期：{project.number}"
+
+
+@pytest.mark.parametrize("decision", ["failed", "closed"])
+def test_unpaid_money_of_a_failed_or_closed_project_cannot_be_paid(decision):
+    project, staff = _project()
+    project.tranches.all().delete()
+    project.tranches.create(sequence=1, condition="signing", planned_amount=25_000)
+    project.tranches.create(sequence=2, condition="report:1", planned_amount=25_000)
+    _sign(project, staff)
+    services.submit_acceptance(
+        project=project,
+        actor=project.application.leader,
+        achieved={},
+        total_investment=1,
+        new_output=0,
+        summary="总结",
+    )
+    services.decide_acceptance(project=project, actor=staff, decision=decision, reason="未完成")
+    first, second = project.tranches.order_by("sequence")
+    assert (first.status, second.status) == (TrancheStatus.CANCELLED, TrancheStatus.CANCELLED)
+    with pytest.raises(ServiceError, match="尚不满足拨付条件"):
+        services.pay(tranche=first, actor=staff, paid_on=date(2023, 1, 1), voucher="x")
+
+
+def test_terminated_project_stays_terminated():
+    project, staff = _project()
+    services.terminate(project=project, actor=staff, reason="申请终止")
+    with pytest.raises(ServiceError, match="项目已终止实施"):
+        services.advance_contract(project=project, actor=project.application.leader, action="confirm")
+    type(project).objects.filter(pk=project.pk).update(funding_mode="post_subsidy")
+    project.tranches.create(
+        sequence=9, condition="verification", planned_amount=1, status=TrancheStatus.CANCELLED
+    )
+    with pytest.raises(ServiceError, match="项目已终止实施"):
+        services.verify_post_subsidy(project=project, actor=staff, new_benefit=10**8, budget_executed=10**8)
+
+
+def test_report_year_and_amounts_are_checked():
+    project, staff = _project()
+    _sign(project, staff)
+    leader = project.application.leader
+    with pytest.raises(ServiceError, match="项目年度应为1至2"):
+        services.submit_report(project=project, actor=leader, year=0, progress={}, narrative="进展", spent=0)
+    with pytest.raises(ServiceError, match="金额不能为负数"):
+        services.submit_report(project=project, actor=leader, year=1, progress={}, narrative="进展", spent=-1)
+    with pytest.raises(ServiceError, match="金额不能为负数"):
+        services.submit_acceptance(
+            project=project, actor=leader, achieved={}, total_investment=-5, new_output=0, summary="s"
+        )
+
+
+def test_dashboard_survives_a_start_on_29_february():
+    project, staff = _project()
+    _sign(project, staff)
+    type(project).objects.filter(pk=project.pk).update(
+        starts_on=date(2024, 2, 29), ends_on=date(2026, 12, 31)
+    )
+    board = selectors.dashboard(selectors.visible_projects(staff), today=date(2025, 3, 1))
+    assert f"{project.number}：第1年度报告未提交或未通过" in board.overdue

@@ -221,7 +221,9 @@ def test_export_round_trips_through_import():
 def test_id_numbers_stay_hidden_in_the_english_interface(client):
     application, (task, _other) = _published(hide_applicant_identity=True)
     client.force_login(task.expert.user)
-    client.post(reverse("review:task", args=[task.pk]), {"action": "confirm", "no_conflict": "on", "pledge": "on"})
+    client.post(
+        reverse("review:task", args=[task.pk]), {"action": "confirm", "no_conflict": "on", "pledge": "on"}
+    )
     client.cookies["django_language"] = "en"
     html = client.get(reverse("review:task", args=[task.pk])).content.decode()
     form = application.versions.get().snapshot["form"]

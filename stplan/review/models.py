@@ -187,6 +187,23 @@ class ReviewRound(models.Model):
         return int(self.experts_per_direction.get(str(direction_number), self.experts_per_application))
 
 
+class RoundEvent(AppendOnly):
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("评审批次记录")
+        verbose_name_plural = _("评审批次记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review_round} {self.action}"
+
+
 class PairRuleKind(models.TextChoices):
     PIN = "pin", _("指定")
     FORBID = "forbid", _("排除")

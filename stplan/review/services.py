@@ -22,6 +22,7 @@ from stplan.review.models import (
     Recommendation,
     Review,
     ReviewRound,
+    RoundEvent,
     RoundStatus,
 )
 
@@ -118,7 +119,8 @@ def declare_conflict_by_bureau(
     for assignment in Assignment.objects.filter(expert=expert, application=application).exclude(
         status=AssignmentStatus.WITHDRAWN
     ):
-        _move(assignment, "withdraw", actor, reason)
+        action = "revoke" if assignment.status == AssignmentStatus.SUBMITTED else "withdraw"
+        _move(assignment, action, actor, reason)
     return conflict
 
 
@@ -239,21 +241,34 @@ def propose_assignment(*, review_round: ReviewRound, actor: User) -> ReviewRound
     for a_pk, e_pk in withdrawn.values_list("application_id", "expert_id"):
         if a_pk in a_index and e_pk in e_index:
             allowed[a_index[a_pk], e_index[e_pk]] = False
+    # Tasks already given out stay, unless their pair is no longer allowed (a conflict found
+    # since): those not yet scored are withdrawn. Kept tasks of experts who have left the pool
+    # still count towards the application's k.
+    k = np.array([review_round.experts_needed(a.direction.number) for a in m.applications])
     kept = Assignment.objects.filter(round=review_round, status__in=selectors.ACTIVE)
-    for a_pk, e_pk in kept.values_list("application_id", "expert_id"):
-        if a_pk in a_index and e_pk in e_index:
-            pinned[a_index[a_pk], e_index[e_pk]] = True
+    for assignment in kept:
+        i, j = a_index.get(assignment.application_id), e_index.get(assignment.expert_id)
+        if i is None:
+            continue
+        if j is None:
+            k[i] = max(0, k[i] - 1)
+        elif allowed[i, j]:
+            pinned[i, j] = True
+        elif assignment.status != AssignmentStatus.SUBMITTED:
+            _move(assignment, "withdraw", actor, "重新分配时发现需回避")
+    kept = kept.filter(status__in=selectors.ACTIVE)
     pinned &= allowed
+    county_of_unit = _unit_counties(m.experts)
     counties = [a.lead_unit.county for a in m.applications]
-    same_county = np.array([[bool(c) and c == e.county for e in m.experts] for c in counties], dtype=bool)
-    units = {}
-    expert_unit = np.array(
-        [units.setdefault(e.unit_credit_code or e.unit_name, len(units)) for e in m.experts]
+    same_county = np.array(
+        [[bool(c) and c == county_of_unit[_unit_key(e)] for e in m.experts] for c in counties], dtype=bool
     )
+    units = {}
+    expert_unit = np.array([units.setdefault(_unit_key(e), len(units)) for e in m.experts])
     problem = solver.Problem(
         affinity=m.affinity,
         allowed=allowed,
-        k=np.array([review_round.experts_needed(a.direction.number) for a in m.applications]),
+        k=k,
         capacity=np.array([e.load_cap for e in m.experts]),
         pinned=pinned,
         same_county=same_county,
@@ -293,6 +308,23 @@ def propose_assignment(*, review_round: ReviewRound, actor: User) -> ReviewRound
     return review_round
 
 
+def _unit_key(expert: Expert) -> str:
+    return expert.unit_credit_code or expert.unit_name
+
+
+def _unit_counties(experts) -> dict[str, str]:
+    """One county per unit (the one most of its experts give), so that a unit's experts all
+    fall on the same side of the outside-county rule and its per-unit cap stays whole."""
+    seen: dict[str, dict[str, int]] = {}
+    for e in experts:
+        counts = seen.setdefault(_unit_key(e), {})
+        if e.county:
+            counts[e.county] = counts.get(e.county, 0) + 1
+    return {
+        unit: max(counts, key=lambda c: (counts[c], c)) if counts else "" for unit, counts in seen.items()
+    }
+
+
 def _why_uncovered(m: Matrices, allowed: np.ndarray, i: int, problem: solver.Problem) -> str:
     needed = int(problem.k[i])
     free = int(allowed[i].sum())
@@ -324,6 +356,8 @@ def publish(*, review_round: ReviewRound, actor: User) -> int:
     """Proposed pairs become the experts' tasks; each expert is told once."""
     _staff(actor)
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    if review_round.status == RoundStatus.CLOSED:
+        raise ServiceError("评审已结束。")
     proposed = list(
         Assignment.objects.filter(round=review_round, status=AssignmentStatus.PROPOSED).select_related(
             "expert__user"
@@ -331,10 +365,9 @@ def publish(*, review_round: ReviewRound, actor: User) -> int:
     )
     if not proposed:
         raise ServiceError("没有待发布的分配。请先进行分配。")
+    _move_round(review_round, "publish", actor)
     for assignment in proposed:
         _move(assignment, "publish", actor)
-    review_round.status = RoundStatus.PUBLISHED
-    review_round.save(update_fields=["status"])
     by_expert: dict[int, list[Assignment]] = {}
     for assignment in proposed:
         by_expert.setdefault(assignment.expert_id, []).append(assignment)
@@ -362,7 +395,44 @@ ASSIGNMENT_TRANSITIONS = {
         frozenset({AssignmentStatus.PUBLISHED, AssignmentStatus.CONFIRMED, AssignmentStatus.PROPOSED}),
         AssignmentStatus.WITHDRAWN,
     ),
+    # Only the bureau, with a reason: a conflict found after the score was in takes it out.
+    "revoke": Move(frozenset({AssignmentStatus.SUBMITTED}), AssignmentStatus.WITHDRAWN),
 }
+
+ROUND_TRANSITIONS = {
+    "publish": Move(frozenset({RoundStatus.DRAFT, RoundStatus.PUBLISHED}), RoundStatus.PUBLISHED),
+    "close": Move(frozenset({RoundStatus.PUBLISHED}), RoundStatus.CLOSED),
+}
+
+
+def _move_round(review_round: ReviewRound, action: str, actor: User) -> ReviewRound:
+    rule = ROUND_TRANSITIONS[action]
+    if review_round.status == RoundStatus.CLOSED:
+        raise ServiceError("评审已结束。")
+    if review_round.status not in rule.sources:
+        raise ServiceError(f"评审批次当前为“{review_round.get_status_display()}”，不能进行此操作。")
+    if review_round.status != rule.target:
+        RoundEvent.objects.create(
+            review_round=review_round,
+            actor=actor,
+            action=action,
+            from_status=review_round.status,
+            to_status=rule.target,
+        )
+        review_round.status = rule.target
+        review_round.save(update_fields=["status"])
+    return review_round
+
+
+@transaction.atomic
+def close_round(*, review_round: ReviewRound, actor: User) -> ReviewRound:
+    _staff(actor)
+    return _move_round(ReviewRound.objects.select_for_update().get(pk=review_round.pk), "close", actor)
+
+
+def _open_round(assignment: Assignment) -> None:
+    if assignment.round.status == RoundStatus.CLOSED:
+        raise ServiceError("评审已结束，不能再确认或提交评审意见。")
 
 
 def _move(assignment: Assignment, action: str, actor: User, reason: str = "") -> Assignment:
@@ -390,6 +460,7 @@ def confirm_no_conflict(
 ) -> Assignment:
     if not actor.has_perm("review.open_assignment", assignment):
         raise ServiceError("这不是您的评审任务。")
+    _open_round(assignment)
     if not (pledge and no_conflict):
         raise ServiceError("请确认与本项目无利益冲突，并签署保密承诺。")
     return _move(Assignment.objects.select_for_update().get(pk=assignment.pk), "confirm", actor)
@@ -442,6 +513,7 @@ def save_review(
             raise ServiceError("请先确认无利益冲突并签署保密承诺。")
         if assignment.status == AssignmentStatus.SUBMITTED:
             raise ServiceError("评审意见已提交，不能修改。")
+        _open_round(assignment)
         sheet = selectors.sheet_for(assignment.round, assignment.application)
         review = Review.objects.filter(assignment=assignment).first() or Review(
             assignment=assignment, sheet=sheet

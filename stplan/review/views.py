@@ -11,9 +11,13 @@ from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
-from stplan.review.models import Assignment, AssignmentStatus, Expert, ReviewRound, RoundStatus
+from stplan.review.models import Assignment, AssignmentStatus, Expert, ReviewRound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _id(raw) -> int:
+    return int(raw) if str(raw or "").isdigit() else 0
 
 
 def _staff(request):
@@ -122,9 +126,9 @@ def round_detail(request, pk):
                 messages.success(request, f"已发布{count}项评审任务，并已通知专家。")
             elif action in ("pin", "forbid", "clear"):
                 application = get_object_or_404(
-                    selectors.round_applications(review_round), pk=request.POST.get("application")
+                    selectors.round_applications(review_round), pk=_id(request.POST.get("application"))
                 )
-                expert = get_object_or_404(Expert, pk=request.POST.get("expert"))
+                expert = get_object_or_404(Expert, pk=_id(request.POST.get("expert")))
                 services.set_pair_rule(
                     review_round=review_round,
                     actor=request.user,
@@ -134,8 +138,7 @@ def round_detail(request, pk):
                 )
                 messages.success(request, "已记录。重新分配后生效。")
             elif action == "close":
-                review_round.status = RoundStatus.CLOSED
-                review_round.save(update_fields=["status"])
+                services.close_round(review_round=review_round, actor=request.user)
                 messages.success(request, "评审已结束。")
             else:
                 messages.error(request, "不支持的操作。")
@@ -250,7 +253,10 @@ def task(request, pk):
             elif action in ("save", "submit"):
                 sheet = selectors.sheet_for(review_round, assignment.application)
                 form = ScoreForm(request.POST, sheet=sheet)
-                form.is_valid()
+                if not form.is_valid():
+                    # Re-show what was typed with the reasons; the saved draft stays as it was.
+                    messages.error(request, "评分未保存：请按提示修改后再保存。")
+                    return _render_task(request, assignment, score_form=form)
                 data = {**form.cleaned_data}
                 services.save_review(
                     assignment=assignment,
@@ -267,6 +273,11 @@ def task(request, pk):
         except ServiceError as error:
             messages.error(request, str(error))
         return redirect("review:task", pk=pk)
+    return _render_task(request, assignment)
+
+
+def _render_task(request, assignment, score_form=None):
+    review_round = assignment.round
     context = {"assignment": assignment, "round": review_round}
     application = assignment.application
     if request.user.has_perm("review.read_application", assignment):
@@ -285,7 +296,7 @@ def task(request, pk):
         context.update(
             {
                 "sections": expert_view_of(display_sections(dossier), review_round.hide_applicant_identity),
-                "score_form": ScoreForm(initial=initial, sheet=sheet),
+                "score_form": score_form or ScoreForm(initial=initial, sheet=sheet),
                 "sheet": sheet,
                 "review": review,
                 "others": _others(assignment) if _may_see_others(assignment) else None,

@@ -357,3 +357,88 @@ def test_expert_history_records_each_change(staff):
     (event,) = expert.events.all()
     assert event.changes == {"load_cap": [15, 8], "enabled": [True, False]}
     assert Review.objects.count() == 0
+
+
+def test_kept_task_whose_pair_is_now_conflicted_is_withdrawn_on_resolve(guide, staff):
+    task = _confirmed(guide, staff)
+    services.save_expert(
+        actor=staff,
+        expert=task.expert,
+        values={
+            "unit_credit_code": task.application.lead_unit.credit_code,
+            "unit_name": task.application.lead_unit.name,
+        },
+    )
+    services.propose_assignment(review_round=task.round, actor=staff)
+    task.refresh_from_db()
+    assert task.status == AssignmentStatus.WITHDRAWN
+    assert not task.expert.user.has_perm("review.read_application", task)
+    active = Assignment.objects.filter(round=task.round, application=task.application).exclude(
+        status="withdrawn"
+    )
+    assert active.count() == 2
+
+
+def test_kept_task_of_an_expert_who_left_the_pool_still_counts(guide, staff):
+    task = _published_task(guide, staff)
+    services.save_expert(actor=staff, expert=task.expert, values={"available": False})
+    services.propose_assignment(review_round=task.round, actor=staff)
+    active = Assignment.objects.filter(round=task.round, application=task.application).exclude(
+        status="withdrawn"
+    )
+    assert active.count() == 2
+
+
+def test_bureau_conflict_after_submission_withdraws_the_score_from_the_ranking(guide, staff):
+    task = _confirmed(guide, staff)
+    scores, comments = _full_scores(task)
+    services.save_review(
+        assignment=task,
+        actor=task.expert.user,
+        scores=scores,
+        comments=comments,
+        overall_comment="",
+        recommendation="fund",
+        submit=True,
+    )
+    services.declare_conflict_by_bureau(
+        actor=staff, expert=task.expert, application=task.application, kind="relative", reason="配偶"
+    )
+    task.refresh_from_db()
+    assert task.status == AssignmentStatus.WITHDRAWN
+    (standing,) = selectors.standings(task.round)
+    assert standing.totals == []
+
+
+def test_closed_round_takes_no_more_scores_and_is_not_published_again(guide, staff):
+    task = _confirmed(guide, staff)
+    services.close_round(review_round=task.round, actor=staff)
+    scores, comments = _full_scores(task)
+    with pytest.raises(ServiceError, match="评审已结束"):
+        services.save_review(
+            assignment=task,
+            actor=task.expert.user,
+            scores=scores,
+            comments=comments,
+            overall_comment="",
+            recommendation="fund",
+            submit=True,
+        )
+    with pytest.raises(ServiceError, match="评审已结束"):
+        services.publish(review_round=task.round, actor=staff)
+    assert list(task.round.events.values_list("action", "from_status", "to_status")) == [
+        ("publish", "draft", "published"),
+        ("close", "published", "closed"),
+    ]
+
+
+def test_unit_cap_holds_when_one_expert_of_the_unit_gave_no_county(guide, staff):
+    application = passed_25(guide)
+    county = application.lead_unit.county
+    ExpertFactory(unit_name="同一研究院", county=county, keywords="柔性传感材料研究")
+    ExpertFactory(unit_name="同一研究院", county="", keywords="柔性传感材料研究")
+    ExpertFactory(unit_name="另一研究院", county="万秀区", keywords="无关")
+    current = review_round(guide, require_outside_county=True, max_experts_per_unit=1)
+    services.propose_assignment(review_round=current, actor=staff)
+    units = list(Assignment.objects.filter(round=current).values_list("expert__unit_name", flat=True))
+    assert sorted(units) == sorted(["同一研究院", "另一研究院"])

@@ -231,3 +231,28 @@ def test_id_numbers_stay_hidden_in_the_english_interface(client):
     assert form["leader-id_number"][0] not in html
     assert form["team-0-id_number"][0] not in html
     assert application.recommender.name not in html
+
+
+def test_invalid_score_form_keeps_the_saved_draft_and_says_why(client):
+    _application, (task, _other) = _published()
+    client.force_login(task.expert.user)
+    url = reverse("review:task", args=[task.pk])
+    client.post(url, {"action": "confirm", "no_conflict": "on", "pledge": "on"})
+    client.post(url, {"action": "save", "score-talent": "30", "comment-talent": "短评"})
+    response = client.post(url, {"action": "save", "score-talent": "99", "comment-talent": "长" * 2001})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "未保存" in html
+    review = task.__class__.objects.get(pk=task.pk).review
+    assert (review.scores["talent"], review.comments["talent"]) == (30, "短评")
+
+
+def test_pin_with_a_malformed_id_is_not_a_server_error(client):
+    guide = open_guide()
+    current = review_round(guide)
+    client.force_login(OfficerFactory())
+    for data in (
+        {"action": "pin", "application": "abc", "expert": "1"},
+        {"action": "forbid", "application": "1", "expert": "x"},
+    ):
+        assert client.post(reverse("review:round", args=[current.pk]), data).status_code in (302, 404)

@@ -198,7 +198,14 @@ def _claim_slots(application: Application, application_facts) -> None:
     """Take a place under each 限报N项 limit; the caller holds the 方向's lock, and the
     unique constraint stands behind it should anything else write slots."""
     direction = load_guide_data(application.guide.slug).direction(application.direction.number)
-    for rule, key in _limits(application, application_facts):
+    limits = _limits(application, application_facts)
+    # A place held under a key the application no longer has (its unit moved county while it
+    # was returned) goes back to that key's pool.
+    current = {(rule.kind, key) for rule, key in limits}
+    for slot in application.limit_slots.all():
+        if (slot.rule_kind, slot.key) not in current:
+            slot.delete()
+    for rule, key in limits:
         if application.limit_slots.filter(rule_kind=rule.kind, key=key).exists():
             continue
         scope = {

@@ -16,6 +16,7 @@ from stplan.applications.models import (
     LimitSlot,
     Status,
 )
+from stplan.demo.builders import application_form
 from stplan.errors import ServiceError
 from tests.world import (
     LeaderFactory,
@@ -291,3 +292,38 @@ def test_recommendation_mails_the_section_officers(guide, django_capture_on_comm
         _through_recommendation(application)
     recommend_mail = mail.outbox[-1]
     assert sorted(recommend_mail.to) == sorted([application.leader.email, officer.email])
+
+
+def _county_draft(guide, county):
+    unit = UnitFactory(kind="government", county=county, qualifications=["innovative_county"])
+    leader = LeaderFactory(unit=unit)
+    application = services.create_application(actor=leader, direction=direction(guide, 33))
+    form = application_form(
+        today=timezone.localdate(),
+        title="创新型县建设示范",
+        years=2,
+        requested=200000,
+        self_raised=100000,
+        leader_birth=timezone.localdate().replace(year=1980),
+    )
+    services.save_draft(application=application, actor=leader, data=MultiValueDict(form))
+    return application
+
+
+def test_place_follows_the_county_when_a_returned_application_is_resubmitted(guide):
+    first = _county_draft(guide, "临桂区")
+    first = services.transition(application=first, action="submit", actor=first.leader)
+    first = services.transition(
+        application=first, action="unit_return", actor=UnitAdminFactory(unit=first.lead_unit), reason="核对"
+    )
+    Unit.objects.filter(pk=first.lead_unit_id).update(county="灵川县")
+    services.save_draft(application=first, actor=first.leader, data=MultiValueDict(first.form))
+    services.transition(application=first, action="resubmit", actor=first.leader)
+    assert list(LimitSlot.objects.filter(application=first).values_list("key", flat=True)) == [
+        "广西壮族自治区/灵川县"
+    ]
+    second = _county_draft(guide, "临桂区")
+    assert (
+        services.transition(application=second, action="submit", actor=second.leader).status
+        == Status.SUBMITTED
+    )

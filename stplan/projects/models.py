@@ -255,6 +255,7 @@ PROJECT_ACTIONS = {
     "evidence_uploaded": _("上传佐证材料"),
     "terminated": _("终止实施"),
     "tranches_cancelled": _("取消未拨付的款项"),
+    "leader_changed": _("负责人变更"),
 }
 
 

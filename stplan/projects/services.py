@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from stplan.accounts.models import User
+from stplan.accounts.models import Role, User
 from stplan.applications.dossier import Dossier
 from stplan.applications.forms import raw_data
 from stplan.applications.selectors import latest_version
@@ -17,6 +17,7 @@ from stplan.guides.schema import load_guide_data
 from stplan.notifications import notify
 from stplan.projects.models import (
     Acceptance,
+    ChangeKind,
     ChangeRequest,
     Contract,
     ContractStatus,
@@ -316,6 +317,16 @@ def request_change(*, project: Project, actor: User, kind: str, details: dict, r
         raise ServiceError("只有项目负责人可以提出变更申请。")
     if not reason.strip():
         raise ServiceError("请写明变更理由。")
+    if kind not in ChangeKind.values:
+        raise ServiceError("请选择变更类型。")
+    if kind == "leader":
+        successor = User.objects.filter(
+            username=details.get("username", ""), role=Role.LEADER, unit=project.application.lead_unit
+        ).first()
+        if successor is None or successor.pk == project.application.leader_id:
+            raise ServiceError("新负责人须是本单位已注册的其他项目负责人。")
+    if kind == "budget" and not str(details.get("description", "")).strip():
+        raise ServiceError("请写明预算调整的内容。")
     if kind == "extension":
         try:
             new_end = date.fromisoformat(details.get("ends_on", ""))
@@ -341,11 +352,29 @@ def decide_change(*, change: ChangeRequest, actor: User, approve: bool, note: st
         actor,
     )
     change.save()
-    if approve and change.kind == "extension":
-        change.project.ends_on = date.fromisoformat(change.details["ends_on"])
-        change.project.save(update_fields=["ends_on"])
+    if approve:
+        _apply_change(change, actor)
     _event(change.project, actor, "change_decided", kind=change.kind, approved=approve)
     return change
+
+
+def _apply_change(change: ChangeRequest, actor: User) -> None:
+    project = change.project
+    if change.kind == "extension":
+        project.ends_on = date.fromisoformat(change.details["ends_on"])
+        project.save(update_fields=["ends_on"])
+    elif change.kind == "leader":
+        application = project.application
+        successor = User.objects.get(username=change.details["username"])
+        _event(project, actor, "leader_changed", before=application.leader.username, after=successor.username)
+        application.leader = successor
+        application.save(update_fields=["leader"])
+    elif change.kind == "budget":
+        contract = project.contract
+        contract.content.setdefault("budget_changes", []).append(
+            {"description": change.details["description"], "approved_on": timezone.localdate().isoformat()}
+        )
+        contract.save(update_fields=["content"])
 
 
 def input_output_required(project: Project) -> int | None:

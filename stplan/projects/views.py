@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 
+from stplan.accounts.models import Role, User
 from stplan.errors import ServiceError
 from stplan.projects import selectors, services
 from stplan.projects.models import ChangeKind, CountyAward, ProgressReport
@@ -86,11 +87,10 @@ def detail(request, pk):
                 )
                 messages.success(request, "年度报告已审核。")
             elif action == "change":
-                details = (
-                    {"ends_on": request.POST.get("ends_on", "")}
-                    if request.POST.get("kind") == "extension"
-                    else {"description": request.POST.get("description", "")}
-                )
+                details = {
+                    "extension": {"ends_on": request.POST.get("ends_on", "")},
+                    "leader": {"username": request.POST.get("new_leader", "")},
+                }.get(request.POST.get("kind"), {"description": request.POST.get("description", "")})
                 services.request_change(
                     project=project,
                     actor=user,
@@ -167,6 +167,9 @@ def detail(request, pk):
             "is_unit": user.has_perm("projects.act_as_unit", project),
             "is_manager": user.has_perm("projects.manage_project", project),
             "change_kinds": ChangeKind.choices,
+            "unit_leaders": User.objects.filter(role=Role.LEADER, unit=project.application.lead_unit).exclude(
+                pk=project.application.leader_id
+            ),
             "today": date.today().isoformat(),
         },
     )

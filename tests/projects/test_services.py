@@ -8,7 +8,7 @@ from stplan.errors import ServiceError
 from stplan.funding import services as funding
 from stplan.projects import selectors, services
 from stplan.projects.models import CreditRecord, ProjectStatus, TrancheStatus
-from tests.world import UnitAdminFactory, open_guide, scored_round
+from tests.world import LeaderFactory, UnitAdminFactory, open_guide, scored_round
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +329,50 @@ def test_dashboard_survives_a_start_on_29_february():
     )
     board = selectors.dashboard(selectors.visible_projects(staff), today=date(2025, 3, 1))
     assert f"{project.number}：第1年度报告未提交或未通过" in board.overdue
+
+
+def test_approved_leader_change_hands_the_project_to_the_new_leader():
+    project, staff = _project()
+    _sign(project, staff)
+    old = project.application.leader
+    with pytest.raises(ServiceError, match="新负责人须是本单位已注册的其他项目负责人"):
+        services.request_change(
+            project=project,
+            actor=old,
+            kind="leader",
+            details={"username": LeaderFactory().username},
+            reason="调离",
+        )
+    successor = LeaderFactory(unit=project.application.lead_unit)
+    change = services.request_change(
+        project=project, actor=old, kind="leader", details={"username": successor.username}, reason="调离"
+    )
+    services.decide_change(change=change, actor=staff, approve=True, note="同意")
+    project.refresh_from_db()
+    assert project.application.leader == successor
+    assert successor.has_perm("projects.act_as_leader", project)
+    assert not old.has_perm("projects.act_as_leader", project)
+
+
+def test_approved_budget_adjustment_is_written_into_the_contract():
+    project, staff = _project()
+    _sign(project, staff)
+    leader = project.application.leader
+    with pytest.raises(ServiceError, match="请写明预算调整的内容"):
+        services.request_change(
+            project=project, actor=leader, kind="budget", details={"description": " "}, reason="设备涨价"
+        )
+    with pytest.raises(ServiceError, match="请选择变更类型"):
+        services.request_change(project=project, actor=leader, kind="other", details={}, reason="x")
+    change = services.request_change(
+        project=project,
+        actor=leader,
+        kind="budget",
+        details={"description": "设备费调减1万元，业务费调增1万元"},
+        reason="设备涨价",
+    )
+    services.decide_change(change=change, actor=staff, approve=True, note="同意")
+    project.contract.refresh_from_db()
+    assert [c["description"] for c in project.contract.content["budget_changes"]] == [
+        "设备费调减1万元，业务费调增1万元"
+    ]

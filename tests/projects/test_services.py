@@ -376,3 +376,41 @@ def test_approved_budget_adjustment_is_written_into_the_contract():
     assert [c["description"] for c in project.contract.content["budget_changes"]] == [
         "设备费调减1万元，业务费调增1万元"
     ]
+
+
+def test_county_award_follows_direction_40_and_is_recorded_once():
+    from tests.world import BureauAdminFactory
+
+    open_guide()
+    staff = BureauAdminFactory()
+    with pytest.raises(ServiceError, match="县级配套不少于100,000元（方向40）"):
+        services.record_award(
+            actor=staff,
+            county="阳朔县",
+            year=2022,
+            amount=300_000,
+            county_match=50_000,
+            proof="桂科奖〔2022〕1号",
+        )
+    with pytest.raises(ServiceError, match="奖励金额应大于0且不超过300,000元"):
+        services.record_award(
+            actor=staff,
+            county="阳朔县",
+            year=2022,
+            amount=300_001,
+            county_match=100_000,
+            proof="桂科奖〔2022〕1号",
+        )
+    award = services.record_award(
+        actor=staff,
+        county="阳朔县",
+        year=2022,
+        amount=300_000,
+        county_match=100_000,
+        proof="桂科奖〔2022〕1号",
+    )
+    assert (award.county, award.amount, award.county_match) == ("阳朔县", 300_000, 100_000)
+    with pytest.raises(ServiceError, match="阳朔县2022年度的奖励已登记"):
+        services.record_award(
+            actor=staff, county="阳朔县", year=2022, amount=300_000, county_match=100_000, proof="x"
+        )

@@ -49,6 +49,10 @@ class Guide(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @cached_property
+    def spec(self) -> schema.Guide:
+        return schema.load_guide_data(self.slug)
+
 
 class Category(models.Model):
     guide = models.ForeignKey(

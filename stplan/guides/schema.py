@@ -155,6 +155,9 @@ class Guide(Data):
     title: str
     year: int
     timezone: str
+    # Who issues the guide and what its programme is called, as the printed forms say it.
+    issuer: str
+    programme_name: str
     programmes: tuple[str, ...]
     categories: tuple[Category, ...]
     metrics: dict[str, Metric]

@@ -1,6 +1,5 @@
 """Writes for a funded project: 任务书, tranches and payments, reports, changes, 验收."""
 
-import re
 from datetime import date
 
 from django.conf import settings
@@ -98,7 +97,7 @@ def contract_content(application, amount: int) -> dict:
             "years": years,
         },
         "parties": {
-            "bureau": "桂林市科学技术局",
+            "bureau": guide.issuer,
             "lead_unit": application.lead_unit.name,
             "partners": [p["name"] for p in version.snapshot["facts"].get("partners", [])],
             "leader": str(application.leader),
@@ -378,9 +377,9 @@ def _apply_change(change: ChangeRequest, actor: User) -> None:
 
 
 def input_output_required(project: Project) -> int | None:
-    """The N of “投入产出比达到1:N以上” where the 方向's 考核指标 asks for it."""
-    match = re.search(r"投入产出比达到1:(\d+)", project.application.direction.indicators)
-    return int(match.group(1)) if match else None
+    """The N of “投入产出比达到1:N以上”, from the 方向's structured 考核指标."""
+    targets = project.application.direction.spec.targets
+    return next((t.min for t in targets if t.metric == "input_output_ratio"), None)
 
 
 @transaction.atomic

@@ -28,7 +28,9 @@ def desk(request):
     directions = Direction.objects.filter(accepts_applications=True)
     if request.user.section:
         directions = directions.filter(section=request.user.section)
-    rows = [(a, selectors.recheck(a)) for a in applications[:500]]
+    shown = list(applications[:500])
+    results = selectors.rechecks(shown)
+    rows = [(a, results[a.pk]) for a in shown]
     return render(
         request,
         "applications/desk.html",

@@ -37,8 +37,10 @@ def applications_xlsx(applications) -> bytes:
         cell.font = Font(bold=True)
     for index, (_name, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    applications = list(applications)
+    results = selectors.rechecks(applications)
     for application in applications:
-        result = selectors.recheck(application)
+        result = results[application.pk]
         findings = result.findings if result else ()
         version = selectors.latest_version(application)
         requested = version.snapshot["facts"]["funding"]["requested"] if version else None

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from stplan.accounts.models import Unit
@@ -14,6 +13,7 @@ from stplan.applications.models import Status
 from stplan.eligibility import labels
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
+from stplan.web import xlsx_response
 
 
 def _staff(user):
@@ -55,12 +55,7 @@ def desk(request):
 def desk_export(request):
     _staff(request.user)
     applications = selectors.desk_applications(request.user, request.GET)
-    content = exports.applications_xlsx(applications)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%BD%A2%E5%BC%8F%E5%AE%A1%E6%9F%A5.xlsx"
-    return response
+    return xlsx_response(exports.applications_xlsx(applications), "形式审查.xlsx")
 
 
 @login_required

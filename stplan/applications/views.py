@@ -17,6 +17,7 @@ from stplan.applications.forms import ATTACHMENT_LABELS, LIST_LIMITS, Attachment
 from stplan.applications.models import Application, Attachment, Status
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
+from stplan.web import object_id
 
 PENDING_FORM = "stplan_pending_form"
 
@@ -87,8 +88,7 @@ def application_list(request):
 @login_required
 @require_POST
 def create(request):
-    raw = str(request.POST.get("direction") or "")
-    direction = get_object_or_404(Direction, pk=int(raw) if raw.isdigit() else 0)
+    direction = get_object_or_404(Direction, pk=object_id(request.POST.get("direction")))
     try:
         application = services.create_application(actor=request.user, direction=direction)
     except ServiceError as error:

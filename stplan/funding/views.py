@@ -1,5 +1,3 @@
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,8 +12,7 @@ from stplan.errors import ServiceError
 from stplan.funding import selectors, services
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
 from stplan.review.models import ReviewRound
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from stplan.web import object_id, whole_number, xlsx_response
 
 
 def _staff(request):
@@ -23,20 +20,12 @@ def _staff(request):
         raise PermissionDenied
 
 
-def _int(value, default=None):
-    try:
-        number = int(str(value).replace(",", "").strip())
-    except (TypeError, ValueError):
-        return default
-    return number if abs(number) <= 10**12 else default
-
-
 def _section_budgets(text: str) -> dict[str, int]:
     budgets = {}
     for line in text.splitlines():
         if "=" in line:
             section, amount = line.split("=", 1)
-            if (value := _int(amount)) is not None and section.strip():
+            if (value := whole_number(amount)) is not None and section.strip():
                 budgets[section.strip()] = value
     return budgets
 
@@ -45,8 +34,8 @@ def _section_budgets(text: str) -> dict[str, int]:
 def plans(request):
     _staff(request)
     if request.method == "POST":
-        review_round = ReviewRound.objects.filter(pk=_int(request.POST.get("review_round"), 0)).first()
-        budget = _int(request.POST.get("total_budget"), 0)
+        review_round = ReviewRound.objects.filter(pk=object_id(request.POST.get("review_round"))).first()
+        budget = whole_number(request.POST.get("total_budget"), 0)
         if review_round is None:
             messages.error(request, "请选择评审批次。")
         else:
@@ -83,9 +72,9 @@ def plan_detail(request, pk):
                 services.optimise(plan=plan, actor=request.user)
                 messages.success(request, "已按当前金额和指定重新优化。")
             elif action == "change":
-                item = get_object_or_404(plan.items, pk=_int(request.POST.get("item"), 0))
+                item = get_object_or_404(plan.items, pk=object_id(request.POST.get("item")))
                 selected = {"in": True, "out": False}.get(request.POST.get("selected", ""))
-                amount = _int(request.POST.get("amount"))
+                amount = whole_number(request.POST.get("amount"))
                 services.change_item(
                     plan=plan,
                     actor=request.user,
@@ -95,10 +84,14 @@ def plan_detail(request, pk):
                 )
                 messages.success(request, f"{item.application.number}：已修改。")
             elif action == "publicize":
-                services.publicize(plan=plan, actor=request.user, days=_int(request.POST.get("days"), 7) or 7)
+                services.publicize(
+                    plan=plan, actor=request.user, days=whole_number(request.POST.get("days"), 7) or 7
+                )
                 messages.success(request, "已开始公示。")
             elif action == "handle":
-                objection = get_object_or_404(Objection, pk=_int(request.POST.get("objection"), 0), plan=plan)
+                objection = get_object_or_404(
+                    Objection, pk=object_id(request.POST.get("objection")), plan=plan
+                )
                 services.handle_objection(
                     objection=objection, actor=request.user, handling=request.POST.get("handling", "")
                 )
@@ -132,8 +125,8 @@ def plan_detail(request, pk):
 @login_required
 def compare(request):
     _staff(request)
-    left = get_object_or_404(FundingPlan, pk=_int(request.GET.get("left"), 0))
-    right = get_object_or_404(FundingPlan, pk=_int(request.GET.get("right"), 0))
+    left = get_object_or_404(FundingPlan, pk=object_id(request.GET.get("left")))
+    right = get_object_or_404(FundingPlan, pk=object_id(request.GET.get("right")))
     return render(
         request,
         "funding/compare.html",
@@ -178,7 +171,7 @@ def publicity(request, pk):
         messages.error(request, "提交过于频繁，请稍后再试。")
         return redirect("funding:publicity", pk=pk)
     if request.method == "POST" and open_now:
-        application = items.filter(application_id=_int(request.POST.get("application"), 0)).first()
+        application = items.filter(application_id=object_id(request.POST.get("application"))).first()
         try:
             services.record_objection(
                 plan=plan,
@@ -216,8 +209,4 @@ def _xlsx(plan: FundingPlan, *, selected_only: bool) -> HttpResponse:
         if not selected_only:
             row += [item.score, item.fundable_max, "是" if item.selected else "否", "；".join(item.reasons)]
         sheet.append(row)
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=plan-{plan.pk}.xlsx"
-    return response
+    return xlsx_response(book, f"plan-{plan.pk}.xlsx")

@@ -1,5 +1,4 @@
 from datetime import date
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,18 +12,11 @@ from stplan.accounts.models import Role, User
 from stplan.errors import ServiceError
 from stplan.projects import selectors, services
 from stplan.projects.models import ChangeKind, CountyAward, ProgressReport
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from stplan.web import whole_number, xlsx_response
 
 
 def _int(value, default=0):
-    """A whole number from a form field; anything else, or beyond 10 billion, is `default`
-    (the services refuse what is out of range with a message)."""
-    try:
-        number = int(str(value).replace(",", "").strip())
-    except (TypeError, ValueError):
-        return default
-    return number if abs(number) <= 10**10 else default
+    return whole_number(value, default, largest=10**10)
 
 
 @login_required
@@ -205,11 +197,7 @@ def dashboard(request):
         sheet.append(["项目/科室", "计划金额（元）", "已拨付（元）", "待拨付（元）"])
         for row in [*book["projects"].values(), *book["sections"].values(), book["total"]]:
             sheet.append([row.key, row.planned, row.paid, row.released_unpaid])
-        buffer = BytesIO()
-        sheet_book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = "attachment; filename=ledger.xlsx"
-        return response
+        return xlsx_response(sheet_book, "ledger.xlsx")
     return render(
         request, "projects/dashboard.html", {"board": selectors.dashboard(projects), "ledger": book}
     )

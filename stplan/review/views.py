@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from stplan.applications.dossier import Dossier, display_sections
@@ -12,23 +12,12 @@ from stplan.errors import ServiceError
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
 from stplan.review.models import Assignment, AssignmentStatus, Expert, ReviewRound
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _id(raw) -> int:
-    return int(raw) if str(raw or "").isdigit() else 0
+from stplan.web import object_id, xlsx_response
 
 
 def _staff(request):
     if not request.user.has_perm("review.manage_review"):
         raise PermissionDenied
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @login_required
@@ -40,7 +29,7 @@ def experts(request):
             Q(user__full_name__icontains=q) | Q(unit_name__icontains=q) | Q(keywords__icontains=q)
         )
     if request.GET.get("format") == "xlsx":
-        return _xlsx(expert_io.export(pool), "experts.xlsx")
+        return xlsx_response(expert_io.export(pool), "experts.xlsx")
     if request.method == "POST" and request.FILES.get("file"):
         try:
             result = expert_io.import_experts(actor=request.user, content=request.FILES["file"].read())
@@ -55,7 +44,7 @@ def experts(request):
 @login_required
 def expert_template(request):
     _staff(request)
-    return _xlsx(expert_io.template(), "expert-template.xlsx")
+    return xlsx_response(expert_io.template(), "expert-template.xlsx")
 
 
 @login_required
@@ -126,9 +115,9 @@ def round_detail(request, pk):
                 messages.success(request, f"已发布{count}项评审任务，并已通知专家。")
             elif action in ("pin", "forbid", "clear"):
                 application = get_object_or_404(
-                    selectors.round_applications(review_round), pk=_id(request.POST.get("application"))
+                    selectors.round_applications(review_round), pk=object_id(request.POST.get("application"))
                 )
-                expert = get_object_or_404(Expert, pk=_id(request.POST.get("expert")))
+                expert = get_object_or_404(Expert, pk=object_id(request.POST.get("expert")))
                 services.set_pair_rule(
                     review_round=review_round,
                     actor=request.user,
@@ -189,7 +178,7 @@ def ranking(request, pk):
     review_round = get_object_or_404(ReviewRound, pk=pk)
     standings = selectors.standings(review_round)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.ranking_xlsx(review_round, standings), "ranking.xlsx")
+        return xlsx_response(exports.ranking_xlsx(review_round, standings), "ranking.xlsx")
     return render(request, "review/ranking.html", {"round": review_round, "standings": standings})
 
 

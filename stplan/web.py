@@ -1,0 +1,34 @@
+"""Small pieces every app's views share: reading numbers from posts, sending workbooks."""
+
+from io import BytesIO
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+
+def whole_number(value, default=None, *, largest: int = 10**12):
+    """A whole number typed in a form (commas allowed); anything else, or beyond `largest`,
+    is `default`, and the services refuse what is out of range with a message."""
+    try:
+        number = int(str(value).replace(",", "").strip())
+    except (TypeError, ValueError):
+        return default
+    return number if abs(number) <= largest else default
+
+
+def object_id(raw) -> int:
+    """A primary key from a post; what is no number becomes 0, which finds nothing (404)."""
+    return int(raw) if str(raw or "").isdigit() else 0
+
+
+def xlsx_response(content: bytes | Workbook, filename: str) -> HttpResponse:
+    if isinstance(content, Workbook):
+        buffer = BytesIO()
+        content.save(buffer)
+        content = buffer.getvalue()
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

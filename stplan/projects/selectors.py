@@ -117,11 +117,8 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
             f"{project.number}：任务书超过14天未签订（{project.contract.get_status_display()}）"
         )
     for project in projects.filter(status=ProjectStatus.IN_PROGRESS):
-        years_done = (today - project.starts_on).days // 365
-        accepted = set(project.reports.filter(status=ReportStatus.ACCEPTED).values_list("year", flat=True))
-        for year in range(1, years_done + 1):
-            if year not in accepted and add_years(project.starts_on, year) <= project.ends_on:
-                board.overdue.append(f"{project.number}：第{year}年度报告未提交或未通过")
+        for year in missing_report_years(project, today=today, counted=(ReportStatus.ACCEPTED,)):
+            board.overdue.append(f"{project.number}：第{year}年度报告未提交或未通过")
         if project.ends_on < today:
             board.overdue.append(f"{project.number}：已过结束日期（{project.ends_on}），尚未验收")
     for tranche in Tranche.objects.filter(project__in=projects, status=TrancheStatus.RELEASED).select_related(
@@ -132,6 +129,17 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
         )
     board.percent_paid = round(100 * board.paid / board.planned) if board.planned else 0
     return board
+
+
+def missing_report_years(project: Project, *, today, counted) -> list[int]:
+    """Project years that have ended within the project without a report in `counted`."""
+    have = set(project.reports.filter(status__in=counted).values_list("year", flat=True))
+    years_done = (today - project.starts_on).days // 365
+    return [
+        year
+        for year in range(1, years_done + 1)
+        if year not in have and add_years(project.starts_on, year) <= project.ends_on
+    ]
 
 
 def add_years(day, years: int):

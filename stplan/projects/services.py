@@ -31,6 +31,7 @@ from stplan.projects.models import (
     Tranche,
     TrancheStatus,
 )
+from stplan.projects.selectors import missing_report_years
 from stplan.uploads import check_upload
 
 # 分年拨付: the default split of the amount over the years of the project, in percent.
@@ -556,13 +557,9 @@ def overdue_reports(*, today=None) -> list[tuple[Project, int]]:
     for project in Project.objects.filter(status=ProjectStatus.IN_PROGRESS).select_related(
         "application__leader"
     ):
-        years_done = (today - project.starts_on).days // 365
-        done = set(
-            project.reports.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]).values_list(
-                "year", flat=True
-            )
-        )
-        found += [(project, year) for year in range(1, years_done + 1) if year not in done]
+        # A report waiting for review is no reason to remind its 负责人.
+        counted = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+        found += [(project, year) for year in missing_report_years(project, today=today, counted=counted)]
     return found
 
 

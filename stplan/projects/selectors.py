@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from stplan.accounts.models import Role
 from stplan.projects.models import (
-    ContractStatus,
     Project,
     ProjectStatus,
     ReportStatus,
@@ -148,7 +147,3 @@ def add_years(day, years: int):
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def pending_contracts(projects):
-    return projects.exclude(contract__status=ContractStatus.APPROVED)

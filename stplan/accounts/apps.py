@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "stplan.accounts"
     verbose_name = _("单位与账号")
+
+    def ready(self):
+        from stplan.accounts import predicates, workflow  # noqa: F401  (registers them)

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stplan.audit import AppendOnly
 from stplan.eligibility import labels
+from stplan.workflow import Event
 
 UNIT_KIND_CHOICES = list(labels.ORGANIZATION_KINDS.items())
 
@@ -71,14 +71,6 @@ class Unit(models.Model):
         return self.status == UnitStatus.APPROVED
 
 
-UNIT_ACTION_LABELS = {
-    "register": _("提交注册"),
-    "approve": _("审核通过"),
-    "reject": _("审核不通过"),
-    "resubmit": _("重新提交审核"),
-}
-
-
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
@@ -101,32 +93,17 @@ class User(AbstractUser):
         return self.role in (Role.OFFICER, Role.BUREAU_ADMIN)
 
 
-class UnitEvent(AppendOnly):
-    """注册审核 audit row; written once by `services.transition_unit`, never changed."""
+class UnitEvent(Event):
+    """注册审核 and every change to a unit's record, written by the workflow kernel."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="events", verbose_name=_("单位"))
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, verbose_name=_("操作人"))
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    action = models.CharField(_("操作"), max_length=30)
-    from_status = models.CharField(_("原状态"), max_length=20)
-    to_status = models.CharField(_("新状态"), max_length=20)
-    reason = models.TextField(_("理由"), blank=True)
 
-    class Meta:
-        verbose_name = _("单位审核记录")
-        verbose_name_plural = _("单位审核记录")
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
+        verbose_name = _("单位记录")
+        verbose_name_plural = _("单位记录")
 
     def __str__(self) -> str:
         return f"{self.unit} {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        return UNIT_ACTION_LABELS.get(self.action, self.action)
-
-    @property
-    def to_status_label(self) -> str:
-        return UnitStatus(self.to_status).label if self.to_status in UnitStatus.values else self.to_status
 
 
 class Invitation(models.Model):

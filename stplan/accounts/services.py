@@ -1,28 +1,13 @@
 import secrets
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from stplan.accounts.models import Invitation, Role, Unit, UnitEvent, UnitStatus, User
+from stplan.accounts.models import Invitation, Role, Unit, UnitStatus, User
+from stplan.eligibility import labels
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
 from stplan.notifications import notify
-
-
-@dataclass(frozen=True)
-class UnitTransition:
-    source: str
-    target: str
-    roles: frozenset[str]
-    reason_required: bool = False
-
-
-# 注册审核: the only ways a unit's registration status may change.
-UNIT_TRANSITIONS = {
-    "approve": UnitTransition("pending", "approved", frozenset({Role.BUREAU_ADMIN})),
-    "reject": UnitTransition("pending", "rejected", frozenset({Role.BUREAU_ADMIN}), reason_required=True),
-    "resubmit": UnitTransition("rejected", "pending", frozenset({Role.UNIT_ADMIN})),
-}
+from stplan.workflow import perform, record
 
 
 def normalise_credit_code(code: str) -> str:
@@ -57,7 +42,7 @@ def register_unit(
     )
     user.set_password(password)
     user.save()
-    UnitEvent.objects.create(unit=unit, actor=user, action="register", from_status="", to_status="pending")
+    record(unit, "register", actor=user)
     notify(
         recipients=User.objects.filter(role=Role.BUREAU_ADMIN).values_list("email", flat=True),
         subject=f"新单位注册待审核：{unit.name}",
@@ -66,43 +51,36 @@ def register_unit(
     return user
 
 
-@transaction.atomic
 def transition_unit(*, unit: Unit, action: str, actor: User, reason: str = "") -> Unit:
-    rule = UNIT_TRANSITIONS.get(action)
-    if rule is None:
-        raise ServiceError("不支持的操作。")
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if actor.role not in rule.roles or (actor.role == Role.UNIT_ADMIN and actor.unit_id != unit.pk):
-        raise ServiceError("您没有权限进行此操作。")
-    if unit.status != rule.source:
-        raise ServiceError(f"该单位当前状态为“{unit.get_status_display()}”，不能进行此操作。")
-    reason = reason.strip()
-    if rule.reason_required and not reason:
-        raise ServiceError("请填写理由。")
-    UnitEvent.objects.create(
-        unit=unit, actor=actor, action=action, from_status=unit.status, to_status=rule.target, reason=reason
-    )
-    unit.status = rule.target
-    if action != "resubmit":
-        unit.review_reason = reason
-    unit.save(update_fields=["status", "review_reason"])
-    verdict = {"approve": "已通过", "reject": "未通过", "resubmit": "已重新提交"}[action]
-    notify(
-        recipients=unit.people.filter(role=Role.UNIT_ADMIN).values_list("email", flat=True),
-        subject=f"单位注册审核{verdict}：{unit.name}",
-        body=f"{unit.name}的注册审核结果：{verdict}。" + (f"\n理由：{reason}" if reason else ""),
-    )
-    return unit
+    def apply(locked: Unit) -> None:
+        if action != "resubmit":
+            locked.review_reason = (reason or "").strip()
+
+    return perform(unit, action, actor=actor, reason=reason, apply=apply)
 
 
 @transaction.atomic
 def update_unit(*, unit: Unit, actor: User, fields: dict) -> Unit:
-    if actor.role != Role.UNIT_ADMIN or actor.unit_id != unit.pk:
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not actor.has_perm("accounts.change_unit_record", unit):
         raise ServiceError("您没有权限修改该单位信息。")
+    changes = {}
     for name, value in fields.items():
-        setattr(unit, name, value)
-    unit.save()
+        before = getattr(unit, name)
+        if before != value:
+            label = str(Unit._meta.get_field(name).verbose_name)
+            changes[label] = f"{_shown(before)} → {_shown(value)}"
+            setattr(unit, name, value)
+    if changes:
+        unit.save()
+        record(unit, "update", actor=actor, payload={"changes": changes})
     return unit
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "、".join(str(labels.QUALIFICATIONS.get(v, v)) for v in value) or "无"
+    return str(value) if value not in (None, "") else "（空）"
 
 
 @transaction.atomic

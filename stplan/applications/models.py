@@ -13,6 +13,7 @@ from stplan.accounts.models import Unit
 from stplan.audit import AppendOnly
 from stplan.eligibility import labels
 from stplan.guides.models import Direction, Guide
+from stplan.workflow import Event, workflow_of
 
 
 class Status(models.TextChoices):
@@ -21,6 +22,7 @@ class Status(models.TextChoices):
     UNIT_APPROVED = "unit_approved", _("单位已审核，待推荐")
     RECOMMENDED = "recommended", _("已推荐，待形式审查")
     PASSED = "passed", _("形式审查通过")
+    FUNDED = "funded", _("已立项")
     REJECTED = "rejected", _("形式审查不通过")
     RETURNED = "returned", _("退回修改")
     WITHDRAWN = "withdrawn", _("已撤回")
@@ -120,32 +122,22 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ApplicationEvent(AppendOnly):
-    """One row per state change, written by `services.transition`; never updated or deleted."""
+class ApplicationEvent(Event):
+    """One row per change of an application, written by the workflow kernel."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    action = models.CharField(_("操作"), max_length=30)
-    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices)
-    reason = models.TextField(_("理由"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("申报操作记录")
         verbose_name_plural = _("申报操作记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.application} {self.action}"
 
     @property
     def action_label(self) -> str:
-        from stplan.applications.services import TRANSITIONS
-
-        rule = TRANSITIONS.get(self.action)
-        return rule.label if rule else self.action
+        return workflow_of(Application).label_of(self.action)
 
 
 class FindingOverride(models.Model):

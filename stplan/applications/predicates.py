@@ -7,7 +7,6 @@ ask `user.has_perm(permission, application)`, so the matrix lives here and only 
 import rules
 
 from stplan.accounts.models import Role, UnitStatus
-from stplan.applications.models import Status
 
 
 @rules.predicate
@@ -53,7 +52,8 @@ def is_bureau_admin(user):
 
 @rules.predicate
 def is_submitted(user, application):
-    return application is not None and application.status != Status.DRAFT
+    """Ever submitted: a draft withdrawn before submission stays its applicant's own."""
+    return application is not None and application.version > 0
 
 
 @rules.predicate
@@ -78,4 +78,5 @@ rules.add_perm("applications.withdraw_application", is_leader)
 rules.add_perm("applications.unit_review_application", is_lead_unit_admin)
 rules.add_perm("applications.recommend_application", is_its_recommender)
 rules.add_perm("applications.formal_review_application", is_reviewer)
+rules.add_perm("applications.fund_application", is_reviewer)
 rules.add_perm("applications.export_applications", is_bureau_staff)

@@ -3,7 +3,7 @@ from collections import Counter
 from django.db.models import Q, QuerySet
 
 from stplan.accounts.models import Role, Unit
-from stplan.applications.models import Application, ApplicationVersion, LimitSlot, Status
+from stplan.applications.models import Application, ApplicationVersion, LimitSlot
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
 from stplan.guides.schema import load_guide_data
@@ -14,7 +14,8 @@ def visible_applications(user) -> QuerySet[Application]:
     base = Application.objects.select_related("direction", "lead_unit", "leader", "recommender", "guide")
     if not user.is_authenticated:
         return base.none()
-    submitted = ~Q(status=Status.DRAFT)
+    # Ever submitted: a draft withdrawn before submission stays its applicant's own.
+    submitted = Q(version__gt=0)
     match user.role:
         case Role.LEADER:
             return base.filter(leader=user)

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -14,7 +13,6 @@ from stplan.applications.dossier import Dossier
 from stplan.applications.forms import LIST_LIMITS
 from stplan.applications.models import (
     Application,
-    ApplicationEvent,
     ApplicationVersion,
     Attachment,
     FindingOverride,
@@ -22,48 +20,13 @@ from stplan.applications.models import (
     Status,
 )
 from stplan.applications.selectors import prior_counts, recheck
+from stplan.applications.workflow import APPLICATION, TRANSITIONS
 from stplan.eligibility.rules import BatchLimit
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
 from stplan.guides.schema import load_guide_data
-from stplan.notifications import notify
 from stplan.uploads import check_upload
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset[str]
-    target: str
-    permission: str
-    reason_required: bool = False
-
-
-def _t(label, sources, target, permission, reason_required=False):
-    return Transition(label, frozenset(sources), target, f"applications.{permission}", reason_required)
-
-
-# The only ways an application's status may change; `transition` refuses everything else.
-TRANSITIONS: dict[str, Transition] = {
-    "submit": _t("提交", {Status.DRAFT}, Status.SUBMITTED, "submit_application"),
-    "resubmit": _t("重新提交", {Status.RETURNED}, Status.SUBMITTED, "submit_application"),
-    "withdraw": _t(
-        "撤回", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}, Status.WITHDRAWN, "withdraw_application"
-    ),
-    "unit_approve": _t("单位审核通过", {Status.SUBMITTED}, Status.UNIT_APPROVED, "unit_review_application"),
-    "unit_return": _t("单位退回修改", {Status.SUBMITTED}, Status.RETURNED, "unit_review_application", True),
-    "recommend": _t("推荐", {Status.UNIT_APPROVED}, Status.RECOMMENDED, "recommend_application"),
-    "recommender_return": _t(
-        "推荐单位退回修改", {Status.UNIT_APPROVED}, Status.RETURNED, "recommend_application", True
-    ),
-    "formal_pass": _t("形式审查通过", {Status.RECOMMENDED}, Status.PASSED, "formal_review_application"),
-    "formal_reject": _t(
-        "形式审查不通过", {Status.RECOMMENDED}, Status.REJECTED, "formal_review_application", True
-    ),
-    "formal_return": _t(
-        "形式审查退回修改", {Status.RECOMMENDED}, Status.RETURNED, "formal_review_application", True
-    ),
-}
+from stplan.workflow import perform
 
 # A place under 限报N项 is taken on submission and given back only when the application leaves
 # the race for good; a returned application keeps its place while it is being revised.
@@ -71,11 +34,7 @@ RELEASES_SLOTS = {Status.WITHDRAWN, Status.REJECTED}
 
 
 def available_actions(*, application: Application, user) -> list[str]:
-    return [
-        action
-        for action, rule in TRANSITIONS.items()
-        if application.status in rule.sources and user.has_perm(rule.permission, application)
-    ]
+    return APPLICATION.available(application, user)
 
 
 @transaction.atomic
@@ -272,8 +231,9 @@ def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
     )
 
 
-def _record_overrides(application: Application, actor: User, overrides: dict[str, str]) -> None:
+def _record_overrides(application: Application, actor: User, overrides: dict[str, str]) -> list[str]:
     result = recheck(application)
+    recorded = []
     for finding in (f.as_dict() for f in result.findings):
         if finding["severity"] != "error":
             continue
@@ -292,6 +252,8 @@ def _record_overrides(application: Application, actor: User, overrides: dict[str
             reason=reason,
             officer=actor,
         )
+        recorded.append(f"{finding['clause']}：{reason}")
+    return recorded
 
 
 def override_key(finding: dict) -> str:
@@ -300,7 +262,6 @@ def override_key(finding: dict) -> str:
     ]
 
 
-@transaction.atomic
 def transition(
     *,
     application: Application,
@@ -309,78 +270,28 @@ def transition(
     reason: str = "",
     overrides: dict[str, str] | None = None,
 ) -> Application:
-    """Perform `action` if the table allows it from the current status and the actor may;
-    the audit row is written in the same transaction."""
-    rule = TRANSITIONS.get(action)
-    if rule is None:
-        raise ServiceError("不支持的操作。")
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if not actor.has_perm(rule.permission, application):
-        raise ServiceError("您没有权限进行此操作。")
-    if application.status not in rule.sources:
-        raise ServiceError(f"该申报当前状态为“{application.get_status_display()}”，不能{rule.label}。")
-    reason = reason.strip()
-    if rule.reason_required and not reason:
-        raise ServiceError(f"{rule.label}须填写理由。")
-    now = timezone.now()
-    if action in ("submit", "resubmit"):
-        _freeze(application, actor, now)
-        application.first_submitted_at = application.first_submitted_at or now
-    if action == "formal_pass":
-        _record_overrides(application, actor, overrides or {})
-    if rule.target == Status.RETURNED:
-        application.returned_at = now
-    if rule.target in RELEASES_SLOTS:
-        application.limit_slots.all().delete()
-    ApplicationEvent.objects.create(
-        application=application,
-        actor=actor,
-        action=action,
-        from_status=application.status,
-        to_status=rule.target,
-        reason=reason,
-        version=application.version,
-    )
-    application.status = rule.target
-    application.save()
-    _notify(application, rule, reason)
-    return application
+    """Perform `action` through the workflow kernel, with what submitting (a frozen version,
+    places under 限报N项), passing (overrides of automatic findings), returning and
+    leaving the race (places given back) do to the application."""
+
+    def apply(locked: Application) -> dict:
+        now = timezone.now()
+        payload = {}
+        if action in ("submit", "resubmit"):
+            version = _freeze(locked, actor, now)
+            locked.first_submitted_at = locked.first_submitted_at or now
+            payload["sha256"] = version.sha256
+        if action == "formal_pass":
+            payload["overrides"] = _record_overrides(locked, actor, overrides or {})
+        if TRANSITIONS[action].target == Status.RETURNED:
+            locked.returned_at = now
+        if TRANSITIONS[action].target in RELEASES_SLOTS:
+            locked.limit_slots.all().delete()
+        return {k: v for k, v in payload.items() if v}
+
+    return perform(application, action, actor=actor, reason=reason, apply=apply)
 
 
-def _notify(application: Application, rule: Transition, reason: str) -> None:
-    people = User.objects.filter(is_active=True)
-    recipients = {application.leader.email}
-    target = rule.target
-    if target in (
-        Status.SUBMITTED,
-        Status.UNIT_APPROVED,
-        Status.RETURNED,
-        Status.WITHDRAWN,
-        Status.PASSED,
-        Status.REJECTED,
-    ):
-        recipients |= set(
-            people.filter(role=Role.UNIT_ADMIN, unit=application.lead_unit).values_list("email", flat=True)
-        )
-    if target == Status.UNIT_APPROVED and application.recommender_id:
-        recipients |= set(
-            people.filter(role=Role.RECOMMENDER, unit=application.recommender_id).values_list(
-                "email", flat=True
-            )
-        )
-    if target == Status.RECOMMENDED:
-        recipients |= set(
-            people.filter(role=Role.OFFICER, section=application.direction.section).values_list(
-                "email", flat=True
-            )
-        )
-    status = application.get_status_display()
-    notify(
-        recipients=recipients,
-        subject=f"{application.number}「{application.title}」{rule.label}",
-        body=(
-            f"申报编号：{application.number}\n项目名称：{application.title}\n"
-            f"方向：方向{application.direction.number} {application.direction.title}\n"
-            f"操作：{rule.label}\n当前状态：{status}\n" + (f"意见：{reason}\n" if reason else "")
-        ),
-    )
+def fund_application(*, application: Application, actor: User, plan: str, amount: int) -> Application:
+    """立项, as a final funding plan decides it: the application enters no further round or plan."""
+    return perform(application, "fund", actor=actor, payload={"plan": plan, "amount": amount})

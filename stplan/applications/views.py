@@ -68,7 +68,7 @@ def workspace(request):
             )
     elif user.role == Role.UNIT_ADMIN:
         context["todo"] = visible.filter(status=Status.SUBMITTED)
-        context["applications"] = visible.exclude(status=Status.DRAFT)
+        context["applications"] = visible.filter(version__gt=0)
     elif user.role == Role.RECOMMENDER:
         context["todo"] = visible.filter(status=Status.UNIT_APPROVED)
         context["applications"] = visible
@@ -278,7 +278,9 @@ def download_attachment(request, pk, attachment_pk):
 @require_POST
 def act(request, pk, action):
     application = _visible(request, pk)
-    if action in ("submit", "resubmit", "formal_pass"):
+    # Submitting freezes a version (the edit page), passing records the handling of automatic
+    # findings (the review page), 立项 comes from a final funding plan: none is a bare act.
+    if action in ("submit", "resubmit", "formal_pass", "fund"):
         raise PermissionDenied
     try:
         services.transition(

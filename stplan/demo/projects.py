@@ -7,6 +7,7 @@ from stplan.accounts.models import Role, User
 from stplan.funding import services as funding
 from stplan.funding.models import FundingPlan
 from stplan.projects import services as projects
+from stplan.projects.selectors import projects_of_plan
 from stplan.review.models import ReviewRound
 
 
@@ -18,7 +19,8 @@ def load_projects_demo(*, guide, admin: User) -> None:
         actor=admin, review_round=review_round, name="2022年度立项方案（定稿）", total_budget=800_000
     )
     plan = funding.publicize(plan=plan, actor=admin, days=1)
-    created = funding.finalize(plan=plan, actor=admin, now=plan.publicity_ends)  # the demo skips the wait
+    funding.finalize(plan=plan, actor=admin, now=plan.publicity_ends)  # the demo skips the wait
+    created = projects_of_plan(plan)
     funding.create_plan(actor=admin, review_round=review_round, name="测算：预算50万元", total_budget=500_000)
     for index, project in enumerate(created):
         leader = project.application.leader
@@ -34,6 +36,12 @@ def load_projects_demo(*, guide, admin: User) -> None:
         projects.pay(tranche=first, actor=admin, paid_on=date.today(), voucher=f"GLCZ-{project.pk:04d}")
         if index == 2:
             project.refresh_from_db()
+            projects.allow_early(
+                project=project,
+                actor=admin,
+                what="report:1",
+                reason="演示：提前提交第1年度报告，供查看审核流程。",
+            )
             projects.submit_report(
                 project=project,
                 actor=leader,

@@ -5,9 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stplan.applications.models import Application
-from stplan.audit import AppendOnly
 from stplan.guides.models import Guide
 from stplan.review.models import ReviewRound
+from stplan.workflow import Event
 
 
 class PlanStatus(models.TextChoices):
@@ -64,37 +64,23 @@ class PlanItem(models.Model):
         return f"{self.plan} / {self.application}"
 
 
-PLAN_ACTIONS = {
-    "create": _("生成方案"),
-    "optimise": _("优化"),
-    "change": _("经办人修改"),
-    "publicize": _("开始公示"),
-    "finalize": _("确定立项"),
-}
+class PlanEvent(Event):
+    """Every change to a plan; an item's change names its application."""
 
-
-class PlanEvent(AppendOnly):
-    """Every change to a plan, with the value before and after; never changed."""
-
-    plan = models.ForeignKey(FundingPlan, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=30)
+    plan = models.ForeignKey(FundingPlan, on_delete=models.PROTECT, related_name="events")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, related_name="+")
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
 
-    class Meta:
-        verbose_name = _("立项方案变更记录")
-        verbose_name_plural = _("立项方案变更记录")
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
+        verbose_name = _("立项方案记录")
+        verbose_name_plural = _("立项方案记录")
 
     def __str__(self) -> str:
         return f"{self.plan} {self.action}"
 
-    @property
-    def action_label(self) -> str:
-        return PLAN_ACTIONS.get(self.action, self.action)
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("待处理")
+    HANDLED = "handled", _("已处理")
 
 
 class Objection(models.Model):
@@ -108,6 +94,9 @@ class Objection(models.Model):
     contact = models.CharField(_("联系方式"), max_length=100)
     content = models.TextField(_("异议内容"))
     submitted_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.RECEIVED
+    )
     handling = models.TextField(_("处理意见"), blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -121,3 +110,14 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}：{self.content[:20]}"
+
+
+class ObjectionEvent(Event):
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("异议处理记录")
+        verbose_name_plural = _("异议处理记录")
+
+    def __str__(self) -> str:
+        return f"{self.objection} {self.action}"

@@ -1,4 +1,12 @@
+from django.db.models import QuerySet
+
 from stplan.funding.models import FundingPlan
+from stplan.review.selectors import managed_rounds
+
+
+def managed_plans(user) -> QuerySet[FundingPlan]:
+    """Plans of the rounds a person runs (see `review.selectors.managed_rounds`)."""
+    return FundingPlan.objects.filter(review_round__in=managed_rounds(user))
 
 
 def compare(left: FundingPlan, right: FundingPlan) -> list[dict]:

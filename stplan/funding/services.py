@@ -6,17 +6,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from stplan.accounts.models import User
+from stplan.applications.models import Status
 from stplan.applications.selectors import latest_version
+from stplan.applications.services import fund_application
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
-from stplan.funding.models import FundingPlan, Objection, PlanEvent, PlanItem, PlanStatus
+from stplan.funding.models import FundingPlan, Objection, ObjectionStatus, PlanItem, PlanStatus
 from stplan.guides.schema import load_guide_data
 from stplan.review.selectors import standings
+from stplan.workflow import perform, record
+
+
+def _manage(actor: User, plan: FundingPlan) -> None:
+    _staff(actor)
+    if not actor.has_perm("funding.manage_plan", plan):
+        raise ServiceError("该立项方案不属于您所在科室管理的方向，您不能进行此操作。")
 
 
 def _staff(actor: User) -> None:
     if not actor.has_perm("review.manage_review"):
         raise ServiceError("只有科技局经办人可以编制立项方案。")
+
+
+def _fixed_amount(application) -> int | None:
+    direction = load_guide_data(application.guide.slug).direction(application.direction.number)
+    return direction.amount.amount if direction.amount.kind == "fixed" else None
 
 
 def default_amount(application, fundable_max: int) -> int:
@@ -42,6 +56,8 @@ def create_plan(
     section_budgets: dict[str, int] | None = None,
 ) -> FundingPlan:
     _staff(actor)
+    if not actor.has_perm("review.manage_round", review_round):
+        raise ServiceError("该评审批次不属于您所在科室管理的方向，您不能据此编制立项方案。")
     if total_budget <= 0:
         raise ServiceError("请填写总预算（元）。")
     plan = FundingPlan.objects.create(
@@ -54,7 +70,11 @@ def create_plan(
         section_budgets=section_budgets or {},
         created_by=actor,
     )
+    excluded = []
     for standing in standings(review_round):
+        if standing.application.status == Status.FUNDED:
+            excluded.append(standing.application.number)
+            continue
         version = latest_version(standing.application)
         fundable_max = version.snapshot["result"]["fundable_max"] if version else 0
         PlanItem.objects.create(
@@ -64,8 +84,11 @@ def create_plan(
             fundable_max=fundable_max,
             amount=default_amount(standing.application, fundable_max),
         )
-    PlanEvent.objects.create(
-        plan=plan, actor=actor, action="create", after={"budget": total_budget, "objective": objective}
+    record(
+        plan,
+        "create",
+        actor=actor,
+        payload={"budget": total_budget, "objective": plan.get_objective_display(), "excluded": excluded},
     )
     return optimise(plan=plan, actor=actor)
 
@@ -113,8 +136,9 @@ def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
     return result
 
 
-def _lock(plan: FundingPlan) -> FundingPlan:
+def _lock(plan: FundingPlan, actor: User) -> FundingPlan:
     plan = FundingPlan.objects.select_for_update().get(pk=plan.pk)
+    _manage(actor, plan)
     if plan.status != PlanStatus.DRAFT:
         raise ServiceError("方案已公示或已立项，不能再修改。")
     return plan
@@ -129,18 +153,12 @@ def _store(plan: FundingPlan, selected: set[int], reasons: dict[int, list[str]])
 
 @transaction.atomic
 def optimise(*, plan: FundingPlan, actor: User) -> FundingPlan:
-    _staff(actor)
-    plan = _lock(plan)
+    plan = _lock(plan, actor)
     result = optimizer.solve(candidates(plan), limits(plan), objective=plan.objective)
     if result.status == "infeasible":
         raise ServiceError("经办人指定入选的项目已超出限额，无法生成方案。请取消部分指定。")
     _store(plan, result.selected, result.reasons)
-    PlanEvent.objects.create(
-        plan=plan,
-        actor=actor,
-        action="optimise",
-        after={"selected": sorted(result.selected), "status": result.status},
-    )
+    record(plan, "optimise", actor=actor, payload={"selected": len(result.selected)})
     return plan
 
 
@@ -150,14 +168,20 @@ def change_item(
 ) -> PlanItem:
     """An officer's change: re-validated against every limit with the plan locked, so two
     officers taking the last place of a 方向 at once cannot both succeed."""
-    _staff(actor)
-    plan = _lock(plan)
-    item = plan.items.select_for_update().get(application=application)
-    before = {"amount": item.amount, "selected": item.selected}
+    plan = _lock(plan, actor)
+    item = plan.items.select_for_update().select_related("application").get(application=application)
+    before = {"before_amount": item.amount, "before_chosen": item.selected}
     if amount is not None:
         if amount <= 0:
             raise ServiceError("拟资助金额须大于0元。")
+        fixed = _fixed_amount(item.application)
+        if fixed is not None and amount != fixed:
+            raise ServiceError(
+                f"方向{item.application.direction.number}为定额资助（每项{fixed:,}元），资助金额不能修改。"
+            )
         item.amount = amount
+    if selected and item.application.status == Status.FUNDED:
+        raise ServiceError(f"{item.application.number}已在其他立项方案中立项，不能再次入选。")
     if selected is not None:
         item.selected = selected
         item.forced = selected
@@ -168,48 +192,47 @@ def change_item(
     if problems:
         raise ServiceError("修改后超出限额：" + "；".join(problems))
     _store(plan, chosen, optimizer.explain(pool, limits(plan), chosen))
-    PlanEvent.objects.create(
-        plan=plan,
+    record(
+        plan,
+        "change",
         actor=actor,
-        action="change",
+        payload={"application": application.number, **before, "amount": item.amount, "chosen": item.selected},
         application=application,
-        before=before,
-        after={"amount": item.amount, "selected": item.selected},
     )
     item.refresh_from_db()
     return item
 
 
-@transaction.atomic
 def publicize(*, plan: FundingPlan, actor: User, days: int = 7) -> FundingPlan:
-    _staff(actor)
     if not 1 <= days <= 60:
         raise ServiceError("公示期应为1至60天。")
-    plan = _lock(plan)
-    if FundingPlan.objects.filter(guide=plan.guide, status=PlanStatus.FINAL).exists():
-        raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
-    chosen = set(plan.items.filter(selected=True).values_list("application_id", flat=True))
-    if not chosen:
-        raise ServiceError("方案中没有拟立项项目。")
-    if problems := optimizer.violations(candidates(plan), limits(plan), chosen):
-        raise ServiceError("方案超出限额，不能公示：" + "；".join(problems))
-    if (
-        FundingPlan.objects.filter(guide=plan.guide, status=PlanStatus.PUBLICIZED)
-        .exclude(pk=plan.pk)
-        .exists()
-    ):
-        raise ServiceError("已有另一方案在公示中。")
-    now = timezone.now()
-    plan.status, plan.publicity_starts, plan.publicity_ends = (
-        PlanStatus.PUBLICIZED,
-        now,
-        now + timedelta(days=days),
-    )
-    plan.save(update_fields=["status", "publicity_starts", "publicity_ends"])
-    PlanEvent.objects.create(
-        plan=plan, actor=actor, action="publicize", after={"ends": plan.publicity_ends.isoformat()}
-    )
-    return plan
+
+    def apply(locked: FundingPlan) -> dict:
+        if FundingPlan.objects.filter(guide=locked.guide, status=PlanStatus.FINAL).exists():
+            raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
+        chosen = set(locked.items.filter(selected=True).values_list("application_id", flat=True))
+        if not chosen:
+            raise ServiceError("方案中没有拟立项项目。")
+        _refuse_funded(locked)
+        if problems := optimizer.violations(candidates(locked), limits(locked), chosen):
+            raise ServiceError("方案超出限额，不能公示：" + "；".join(problems))
+        if (
+            FundingPlan.objects.filter(guide=locked.guide, status=PlanStatus.PUBLICIZED)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ServiceError("已有另一方案在公示中。")
+        now = timezone.now()
+        locked.publicity_starts, locked.publicity_ends = now, now + timedelta(days=days)
+        return {"ends": timezone.localtime(locked.publicity_ends).strftime("%Y-%m-%d %H:%M")}
+
+    return perform(plan, "publicize", actor=actor, apply=apply)
+
+
+def _refuse_funded(plan: FundingPlan) -> None:
+    funded = plan.items.filter(selected=True, application__status=Status.FUNDED).select_related("application")
+    if numbers := "、".join(item.application.number for item in funded):
+        raise ServiceError(f"{numbers}已立项，不能再列入其他立项方案。")
 
 
 @transaction.atomic
@@ -221,47 +244,50 @@ def record_objection(
         raise ServiceError("不在公示期内，不能提出异议。")
     if not (name.strip() and contact.strip() and content.strip()):
         raise ServiceError("请填写姓名、联系方式和异议内容。")
-    return Objection.objects.create(
+    objection = Objection.objects.create(
         plan=plan,
         application=application,
         name=name.strip(),
         contact=contact.strip(),
         content=content.strip(),
     )
-
-
-@transaction.atomic
-def handle_objection(*, objection: Objection, actor: User, handling: str) -> Objection:
-    _staff(actor)
-    if not handling.strip():
-        raise ServiceError("请填写处理意见。")
-    objection.handling, objection.handled_by, objection.handled_at = handling.strip(), actor, timezone.now()
-    objection.save(update_fields=["handling", "handled_by", "handled_at"])
+    record(objection, "receive", actor=None)
     return objection
 
 
-@transaction.atomic
-def finalize(*, plan: FundingPlan, actor: User, now=None):
-    """After 公示 with every objection handled: the decisions are final and projects start."""
-    from stplan.projects.services import create_project
+def handle_objection(*, objection: Objection, actor: User, handling: str) -> Objection:
+    """The bureau's written handling, once: a handled objection is not rewritten."""
+    if not handling.strip():
+        raise ServiceError("请填写处理意见。")
 
-    _staff(actor)
-    plan = FundingPlan.objects.select_for_update().get(pk=plan.pk)
-    now = now or timezone.now()
-    if plan.status != PlanStatus.PUBLICIZED:
-        raise ServiceError("方案须先公示。")
-    if FundingPlan.objects.filter(guide=plan.guide, status=PlanStatus.FINAL).exclude(pk=plan.pk).exists():
-        raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
-    if now < plan.publicity_ends:
-        raise ServiceError(
-            f"公示期至{timezone.localtime(plan.publicity_ends):%Y-%m-%d %H:%M}，结束后才能立项。"
-        )
-    if plan.objections.filter(handled_at__isnull=True).exists():
-        raise ServiceError("还有未处理的异议。")
-    plan.status = PlanStatus.FINAL
-    plan.save(update_fields=["status"])
-    PlanEvent.objects.create(plan=plan, actor=actor, action="finalize")
-    return [
-        create_project(item=item, actor=actor)
-        for item in plan.items.filter(selected=True).select_related("application")
-    ]
+    def apply(locked: Objection) -> None:
+        locked.handling, locked.handled_by, locked.handled_at = handling.strip(), actor, timezone.now()
+
+    return perform(objection, "handle", actor=actor, reason=handling, apply=apply)
+
+
+def finalize(*, plan: FundingPlan, actor: User, now=None) -> FundingPlan:
+    """After 公示 with every objection handled: the decisions are final, the applications
+    are 立项 and (by the projects app's hook on this transition) their projects start."""
+
+    def apply(locked: FundingPlan) -> dict:
+        moment = now or timezone.now()
+        if (
+            FundingPlan.objects.filter(guide=locked.guide, status=PlanStatus.FINAL)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
+        if moment < locked.publicity_ends:
+            raise ServiceError(
+                f"公示期至{timezone.localtime(locked.publicity_ends):%Y-%m-%d %H:%M}，结束后才能立项。"
+            )
+        if locked.objections.filter(status=ObjectionStatus.RECEIVED).exists():
+            raise ServiceError("还有未处理的异议。")
+        _refuse_funded(locked)
+        items = locked.items.filter(selected=True).select_related("application")
+        for item in items:
+            fund_application(application=item.application, actor=actor, plan=locked.name, amount=item.amount)
+        return {"projects": len(items)}
+
+    return perform(plan, "finalize", actor=actor, apply=apply)

@@ -11,8 +11,9 @@ from openpyxl import Workbook
 from stplan.errors import ServiceError
 from stplan.funding import selectors, services
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
-from stplan.review.models import ReviewRound
+from stplan.review.selectors import managed_rounds
 from stplan.web import object_id, whole_number, xlsx_response
+from stplan.workflow import history
 
 
 def _staff(request):
@@ -34,7 +35,9 @@ def _section_budgets(text: str) -> dict[str, int]:
 def plans(request):
     _staff(request)
     if request.method == "POST":
-        review_round = ReviewRound.objects.filter(pk=object_id(request.POST.get("review_round"))).first()
+        review_round = (
+            managed_rounds(request.user).filter(pk=object_id(request.POST.get("review_round"))).first()
+        )
         budget = whole_number(request.POST.get("total_budget"), 0)
         if review_round is None:
             messages.error(request, "请选择评审批次。")
@@ -57,14 +60,17 @@ def plans(request):
     return render(
         request,
         "funding/plans.html",
-        {"plans": FundingPlan.objects.select_related("review_round"), "rounds": ReviewRound.objects.all()},
+        {
+            "plans": selectors.managed_plans(request.user).select_related("review_round"),
+            "rounds": managed_rounds(request.user),
+        },
     )
 
 
 @login_required
 def plan_detail(request, pk):
     _staff(request)
-    plan = get_object_or_404(FundingPlan, pk=pk)
+    plan = get_object_or_404(selectors.managed_plans(request.user), pk=pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -97,8 +103,9 @@ def plan_detail(request, pk):
                 )
                 messages.success(request, "已记录处理意见。")
             elif action == "finalize":
-                projects = services.finalize(plan=plan, actor=request.user)
-                messages.success(request, f"立项完成：{len(projects)}个项目，已通知项目负责人确认任务书。")
+                plan = services.finalize(plan=plan, actor=request.user)
+                count = plan.items.filter(selected=True).count()
+                messages.success(request, f"立项完成：{count}个项目，已通知项目负责人确认任务书。")
             else:
                 messages.error(request, "不支持的操作。")
         except ServiceError as error:
@@ -114,8 +121,8 @@ def plan_detail(request, pk):
             "plan": plan,
             "items": items,
             "totals": selectors.totals(plan),
-            "others": FundingPlan.objects.filter(guide=plan.guide).exclude(pk=plan.pk),
-            "events": plan.events.select_related("actor", "application")[:50],
+            "others": selectors.managed_plans(request.user).filter(guide=plan.guide).exclude(pk=plan.pk),
+            "history": history(plan, *plan.objections.all()),
             "objections": plan.objections.select_related("application", "handled_by"),
             "editable": plan.status == PlanStatus.DRAFT,
         },
@@ -125,8 +132,9 @@ def plan_detail(request, pk):
 @login_required
 def compare(request):
     _staff(request)
-    left = get_object_or_404(FundingPlan, pk=object_id(request.GET.get("left")))
-    right = get_object_or_404(FundingPlan, pk=object_id(request.GET.get("right")))
+    plans = selectors.managed_plans(request.user)
+    left = get_object_or_404(plans, pk=object_id(request.GET.get("left")))
+    right = get_object_or_404(plans, pk=object_id(request.GET.get("right")))
     return render(
         request,
         "funding/compare.html",

@@ -7,4 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("项目管理")
 
     def ready(self):
-        from stplan.projects import predicates  # noqa: F401  (registers the permissions)
+        from stplan import workflow as kernel
+        from stplan.funding.models import FundingPlan
+        from stplan.projects import predicates, services, workflow  # noqa: F401  (registers them)
+
+        kernel.after(FundingPlan, "finalize", services.create_projects_of_plan)

@@ -10,6 +10,7 @@ from stplan.applications.models import Application
 from stplan.audit import AppendOnly
 from stplan.funding.models import PlanItem
 from stplan.guides.models import FUNDING_MODE_CHOICES
+from stplan.workflow import Event
 
 
 class ProjectStatus(models.TextChoices):
@@ -144,6 +145,12 @@ class ChangeKind(models.TextChoices):
     BUDGET = "budget", _("预算调整")
 
 
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
 class ChangeRequest(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="changes")
     kind = models.CharField(_("变更类型"), max_length=20, choices=ChangeKind.choices)
@@ -152,8 +159,8 @@ class ChangeRequest(models.Model):
     status = models.CharField(
         _("状态"),
         max_length=20,
-        choices=[("pending", _("待审批")), ("approved", _("已批准")), ("rejected", _("未批准"))],
-        default="pending",
+        choices=ChangeStatus.choices,
+        default=ChangeStatus.PENDING,
     )
     decision_note = models.TextField(_("审批意见"), blank=True)
     decided_by = models.ForeignKey(
@@ -170,6 +177,13 @@ class ChangeRequest(models.Model):
         return f"{self.project} {self.get_kind_display()}"
 
 
+class AcceptanceStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    PASSED = "passed", _("通过")
+    CLOSED = "closed", _("结题")
+    FAILED = "failed", _("不通过")
+
+
 class Acceptance(models.Model):
     """验收: achieved indicators against the committed ones, and the 科室's decision."""
 
@@ -178,11 +192,8 @@ class Acceptance(models.Model):
     total_investment = models.PositiveIntegerField(_("项目总投入（元）"), default=0)
     new_output = models.PositiveIntegerField(_("新增产值（元）"), default=0)
     summary = models.TextField(_("验收总结"))
-    decision = models.CharField(
-        _("验收结论"),
-        max_length=20,
-        choices=[("passed", _("通过")), ("closed", _("结题")), ("failed", _("不通过"))],
-        blank=True,
+    status = models.CharField(
+        _("验收结论"), max_length=20, choices=AcceptanceStatus.choices, default=AcceptanceStatus.SUBMITTED
     )
     decision_reason = models.TextField(_("结论理由"), blank=True)
     decided_by = models.ForeignKey(
@@ -215,7 +226,7 @@ class ProjectFile(models.Model):
         return self.original_name
 
 
-class CreditRecord(models.Model):
+class CreditRecord(AppendOnly):
     """信用记录 of a failed or abandoned project, against the unit and the 负责人."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="credit_records")
@@ -237,46 +248,60 @@ class CreditRecord(models.Model):
         return f"{self.unit} {self.get_kind_display()}"
 
 
-PROJECT_ACTIONS = {
-    "create": _("立项"),
-    "contract_confirm": _("负责人确认任务书"),
-    "contract_unit_approve": _("单位审核任务书"),
-    "contract_approve": _("科室审核任务书，签订"),
-    "tranche_released": _("满足拨付条件"),
-    "paid": _("拨付"),
-    "verified": _("后补助核验"),
-    "report_submitted": _("提交年度报告"),
-    "report_accepted": _("年度报告通过"),
-    "report_returned": _("年度报告退回"),
-    "change_requested": _("提出变更申请"),
-    "change_decided": _("审批变更申请"),
-    "acceptance_submitted": _("申请验收"),
-    "acceptance_decided": _("验收结论"),
-    "evidence_uploaded": _("上传佐证材料"),
-    "terminated": _("终止实施"),
-    "tranches_cancelled": _("取消未拨付的款项"),
-    "leader_changed": _("负责人变更"),
-}
-
-
-class ProjectEvent(AppendOnly):
+class ProjectEvent(Event):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=40)
-    detail = models.JSONField(default=dict)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("项目记录")
         verbose_name_plural = _("项目记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.project} {self.action}"
 
-    @property
-    def action_label(self) -> str:
-        return PROJECT_ACTIONS.get(self.action, self.action)
+
+class ContractEvent(Event):
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("任务书记录")
+        verbose_name_plural = _("任务书记录")
+
+
+class TrancheEvent(Event):
+    tranche = models.ForeignKey(Tranche, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("拨付记录")
+        verbose_name_plural = _("拨付记录")
+
+
+class ReportEvent(Event):
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("年度报告记录")
+        verbose_name_plural = _("年度报告记录")
+
+
+class ChangeEvent(Event):
+    change = models.ForeignKey(ChangeRequest, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("变更申请记录")
+        verbose_name_plural = _("变更申请记录")
+
+
+class AcceptanceEvent(Event):
+    acceptance = models.ForeignKey(Acceptance, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("验收记录")
+        verbose_name_plural = _("验收记录")
+
+
+class AwardStatus(models.TextChoices):
+    RECORDED = "recorded", _("已登记")
+    REVOKED = "revoked", _("已撤销")
 
 
 class CountyAward(models.Model):
@@ -290,11 +315,28 @@ class CountyAward(models.Model):
     region_funds_proof = models.CharField(_("自治区级资金到位证明"), max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=AwardStatus.choices, default=AwardStatus.RECORDED
+    )
 
     class Meta:
         verbose_name = _("县域奖励")
         verbose_name_plural = _("县域奖励")
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="county_award_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year"],
+                condition=models.Q(status="recorded"),
+                name="county_award_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.county} {self.year}"
+
+
+class AwardEvent(Event):
+    award = models.ForeignKey(CountyAward, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("县域奖励记录")
+        verbose_name_plural = _("县域奖励记录")

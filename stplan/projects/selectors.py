@@ -147,3 +147,8 @@ def add_years(day, years: int):
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def projects_of_plan(plan) -> list[Project]:
+    """The projects a final funding plan started, in the order they were created."""
+    return list(Project.objects.filter(plan_item__plan=plan).select_related("application").order_by("pk"))

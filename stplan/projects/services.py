@@ -1,6 +1,6 @@
 """Writes for a funded project: 任务书, tranches and payments, reports, changes, 验收."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from stplan.guides.schema import load_guide_data
 from stplan.notifications import notify
 from stplan.projects.models import (
     Acceptance,
+    AcceptanceStatus,
     ChangeKind,
     ChangeRequest,
     Contract,
@@ -24,15 +25,16 @@ from stplan.projects.models import (
     CreditRecord,
     ProgressReport,
     Project,
-    ProjectEvent,
     ProjectFile,
     ProjectStatus,
     ReportStatus,
     Tranche,
     TrancheStatus,
 )
-from stplan.projects.selectors import missing_report_years
+from stplan.projects.selectors import add_years, missing_report_years
+from stplan.projects.workflow import CONTRACT, project_open
 from stplan.uploads import check_upload
+from stplan.workflow import perform, record
 
 # 分年拨付: the default split of the amount over the years of the project, in percent.
 YEARLY_SPLITS = {1: (100,), 2: (60, 40), 3: (50, 30, 20)}
@@ -61,10 +63,6 @@ def tranche_plan(*, mode: str, amount: int, years: int) -> list[tuple[str, int]]
         first, rest = split(amount, MIXED_SPLIT)
         return [("signing", first), ("acceptance", rest)]
     raise ServiceError(f"资助方式“{mode}”不按项目拨付。")
-
-
-def _event(project: Project, actor: User, action: str, **detail) -> None:
-    ProjectEvent.objects.create(project=project, actor=actor, action=action, detail=detail)
 
 
 def contract_content(application, amount: int) -> dict:
@@ -106,6 +104,12 @@ def contract_content(application, amount: int) -> dict:
     }
 
 
+def create_projects_of_plan(plan, *, event, actor: User) -> None:
+    """立项 of a final funding plan starts a project for each application it selected."""
+    for item in plan.items.filter(selected=True).select_related("application__direction"):
+        create_project(item=item, actor=actor)
+
+
 @transaction.atomic
 def create_project(*, item, actor: User) -> Project:
     application = item.application
@@ -133,7 +137,7 @@ def create_project(*, item, actor: User) -> Project:
         Tranche.objects.create(
             project=project, sequence=sequence, condition=condition, planned_amount=planned
         )
-    _event(project, actor, "create", amount=project.amount)
+    record(project, "create", actor=actor, payload={"amount": project.amount})
     notify(
         recipients=[application.leader.email],
         subject=f"立项通知：{application.title}",
@@ -149,41 +153,16 @@ def _date(raw, default: date) -> date:
         return default
 
 
-CONTRACT_STEPS = {
-    "confirm": (ContractStatus.DRAFT, ContractStatus.CONFIRMED, "projects.act_as_leader"),
-    "unit_approve": (ContractStatus.CONFIRMED, ContractStatus.UNIT_APPROVED, "projects.act_as_unit"),
-    "approve": (ContractStatus.UNIT_APPROVED, ContractStatus.APPROVED, "projects.manage_project"),
-}
-
-
-@transaction.atomic
 def advance_contract(*, project: Project, actor: User, action: str) -> Contract:
     """任务书: 负责人确认 → 单位审核 → 科室审核; the last step starts the project."""
-    source, target, permission = CONTRACT_STEPS.get(action, (None, None, None))
-    if source is None:
+    if action not in CONTRACT.transitions:
         raise ServiceError("不支持的操作。")
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if not actor.has_perm(permission, project):
-        raise ServiceError("您没有权限进行此操作。")
-    _require_open(project, ProjectStatus.CONTRACTING)
-    contract = project.contract
-    if contract.status != source:
-        raise ServiceError(f"任务书当前状态为“{contract.get_status_display()}”，不能进行此操作。")
-    contract.status = target
-    contract.save(update_fields=["status"])
-    _event(project, actor, f"contract_{action}")
-    if target == ContractStatus.APPROVED:
-        project.status = ProjectStatus.IN_PROGRESS
-        project.save(update_fields=["status"])
-        _release(project, "signing", actor)
+    with transaction.atomic():
+        contract = perform(project.contract, action, actor=actor)
+        if contract.status == ContractStatus.APPROVED:
+            perform(project, "start", actor=actor, cause=str(CONTRACT.label_of(action)))
+            _release(project, "signing", actor)
     return contract
-
-
-def _require_open(project: Project, *statuses: str) -> None:
-    if project.status == ProjectStatus.TERMINATED:
-        raise ServiceError("项目已终止实施。")
-    if project.status not in statuses:
-        raise ServiceError(f"项目当前为“{project.get_status_display()}”，不能进行此操作。")
 
 
 def _non_negative(*amounts: int) -> None:
@@ -192,55 +171,53 @@ def _non_negative(*amounts: int) -> None:
 
 
 def _cancel_unpaid(project: Project, actor: User, why: str) -> None:
-    unpaid = project.tranches.exclude(status__in=[TrancheStatus.PAID, TrancheStatus.CANCELLED])
-    if unpaid.exists():
-        _event(project, actor, "tranches_cancelled", reason=why, amount=sum(t.planned_amount for t in unpaid))
-        unpaid.update(status=TrancheStatus.CANCELLED)
+    for tranche in project.tranches.filter(status__in=[TrancheStatus.PLANNED, TrancheStatus.RELEASED]):
+        perform(
+            tranche, "cancel", actor=actor, reason=why, cause=why, payload={"amount": tranche.planned_amount}
+        )
 
 
 def _release(project: Project, condition: str, actor: User) -> None:
     for tranche in project.tranches.filter(condition=condition, status=TrancheStatus.PLANNED):
-        tranche.status = TrancheStatus.RELEASED
-        tranche.save(update_fields=["status"])
-        _event(project, actor, "tranche_released", sequence=tranche.sequence, amount=tranche.planned_amount)
+        perform(
+            tranche,
+            "release",
+            actor=actor,
+            cause=tranche.condition_label,
+            payload={"sequence": tranche.sequence, "amount": tranche.planned_amount},
+        )
 
 
 @transaction.atomic
 def pay(*, tranche: Tranche, actor: User, paid_on: date, voucher: str) -> Tranche:
     tranche = Tranche.objects.select_for_update().select_related("project").get(pk=tranche.pk)
-    if not actor.has_perm("projects.manage_project", tranche.project):
+    if not actor.has_perm("projects.manage_project", tranche):
         raise ServiceError("您没有权限登记拨付。")
     if tranche.status != TrancheStatus.RELEASED:
         raise ServiceError(f"第{tranche.sequence}笔尚不满足拨付条件（{tranche.condition_label}）。")
-    _require_open(tranche.project, ProjectStatus.IN_PROGRESS, ProjectStatus.ACCEPTED)
     if not voucher.strip():
         raise ServiceError("请填写拨付凭证号。")
-    tranche.status, tranche.paid_amount, tranche.paid_on, tranche.voucher = (
-        TrancheStatus.PAID,
-        tranche.planned_amount,
-        paid_on,
-        voucher.strip(),
-    )
-    tranche.save()
-    _event(
-        tranche.project,
-        actor,
-        "paid",
-        sequence=tranche.sequence,
-        amount=tranche.paid_amount,
-        voucher=tranche.voucher,
-    )
-    return tranche
+    if paid_on > timezone.localdate():
+        raise ServiceError("拨付日期不能晚于今天。")
+
+    def apply(locked: Tranche) -> dict:
+        locked.paid_amount, locked.paid_on, locked.voucher = locked.planned_amount, paid_on, voucher.strip()
+        return {"sequence": locked.sequence, "amount": locked.paid_amount, "voucher": locked.voucher}
+
+    return perform(tranche, "pay", actor=actor, apply=apply, locked=True)
 
 
 @transaction.atomic
 def verify_post_subsidy(*, project: Project, actor: User, new_benefit: int, budget_executed: int) -> Project:
     """先实施后补助 (方向27): the verified figures decide the amount by the guide's formula,
-    never more than was decided at 立项."""
+    never more than was decided at 立项; nothing to pay cancels the tranche."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not actor.has_perm("projects.manage_project", project):
         raise ServiceError("您没有权限核验。")
-    _require_open(project, ProjectStatus.IN_PROGRESS)
+    if problem := project_open(project):
+        raise ServiceError(problem)
+    if project.status != ProjectStatus.IN_PROGRESS:
+        raise ServiceError(f"项目当前为“{project.get_status_display()}”，不能核验。")
     _non_negative(new_benefit, budget_executed)
     if project.funding_mode != "post_subsidy":
         raise ServiceError("该项目不是先实施后补助项目。")
@@ -253,26 +230,64 @@ def verify_post_subsidy(*, project: Project, actor: User, new_benefit: int, budg
     tranche = project.tranches.get(condition="verification")
     if tranche.status not in (TrancheStatus.PLANNED, TrancheStatus.RELEASED):
         raise ServiceError(f"补助{tranche.get_status_display()}，不能再核验。")
-    _event(
-        project,
-        actor,
-        "verified",
-        new_benefit=new_benefit,
-        budget_executed=budget_executed,
-        amount=verified,
-        before=project.amount,
-    )
+    figures = {"new_benefit": new_benefit, "budget_executed": budget_executed, "amount": verified}
+    record(project, "verified", actor=actor, payload=figures)
     project.amount = verified
     project.save(update_fields=["amount"])
-    tranche.planned_amount = verified
-    tranche.status = TrancheStatus.RELEASED if verified > 0 else TrancheStatus.PLANNED
-    tranche.save(update_fields=["planned_amount", "status"])
+
+    def apply(locked: Tranche) -> None:
+        locked.planned_amount = verified
+
+    if verified > 0:
+        perform(tranche, "verify", actor=actor, apply=apply, payload=figures)
+    else:
+        perform(tranche, "cancel", actor=actor, reason="核验后补助金额为0元", apply=apply, payload=figures)
     return project
+
+
+def project_year_ends(project: Project, year: int) -> date:
+    """The last day of the project's `year`-th year, counted from its start in the 任务书."""
+    return add_years(project.starts_on, year) - timedelta(days=1)
+
+
+def _allowed_early(project: Project, what: str) -> bool:
+    return project.events.filter(action="allow_early", payload__what=what).exists()
+
+
+def _schedule_problem(project: Project, what: str, due: date, today: date, label: str) -> str | None:
+    """Reports and 验收 follow the dates of the 任务书: from 30 days before their date on,
+    unless an officer has allowed it earlier, with a written reason."""
+    opens = due - timedelta(days=SCHEDULE_LEAD_DAYS)
+    if today < opens and not _allowed_early(project, what):
+        return (
+            f"按任务书，{label}自{opens:%Y-%m-%d}起办理（项目{project.starts_on:%Y-%m-%d}开始，"
+            f"{due:%Y-%m-%d}到期）。如需提前，请科室经办人准许并写明理由。"
+        )
+    return None
+
+
+# How long before a report's year ends, or the project ends, its report or 验收 may be filed.
+SCHEDULE_LEAD_DAYS = 30
+EARLY_ITEMS = {"acceptance": "验收"}
+
+
+@transaction.atomic
+def allow_early(*, project: Project, actor: User, what: str, reason: str) -> None:
+    """An officer lets a report or 验收 be filed before the 任务书's date, with a reason."""
+    if not actor.has_perm("projects.manage_project", project):
+        raise ServiceError("您没有权限进行此操作。")
+    years = project.application.direction.duration_years
+    labels = {**EARLY_ITEMS, **{f"report:{y}": f"第{y}年度报告" for y in range(1, years + 1)}}
+    if what not in labels:
+        raise ServiceError("请选择准许提前办理的事项。")
+    if not reason.strip():
+        raise ServiceError("准许提前办理须写明理由。")
+    record(project, "allow_early", actor=actor, reason=reason, payload={"what": what, "label": labels[what]})
 
 
 @transaction.atomic
 def submit_report(
-    *, project: Project, actor: User, year: int, progress: dict, narrative: str, spent: int
+    *, project: Project, actor: User, year: int, progress: dict, narrative: str, spent: int, today=None
 ) -> ProgressReport:
     if not actor.has_perm("projects.act_as_leader", project):
         raise ServiceError("只有项目负责人可以提交年度报告。")
@@ -286,28 +301,26 @@ def submit_report(
         raise ServiceError("请填写工作进展。")
     if project.reports.filter(year=year, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]).exists():
         raise ServiceError(f"第{year}年度报告已提交。")
+    today = today or timezone.localdate()
+    due = min(project_year_ends(project, year), project.ends_on)
+    if problem := _schedule_problem(project, f"report:{year}", due, today, f"第{year}年度报告"):
+        raise ServiceError(problem)
     report = ProgressReport.objects.create(
         project=project, year=year, progress=progress, narrative=narrative.strip(), spent=spent
     )
-    _event(project, actor, "report_submitted", year=year)
+    record(report, "submit", actor=actor, payload={"year": year, "spent": spent})
     return report
 
 
-@transaction.atomic
 def review_report(*, report: ProgressReport, actor: User, accept: bool, note: str = "") -> ProgressReport:
-    report = ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
-    if not actor.has_perm("projects.manage_project", report.project):
-        raise ServiceError("您没有权限审核年度报告。")
-    if report.status != ReportStatus.SUBMITTED:
-        raise ServiceError("该报告已审核。")
-    if not accept and not note.strip():
-        raise ServiceError("退回须写明意见。")
-    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
-    report.review_note, report.reviewed_at = note.strip(), timezone.now()
-    report.save()
-    _event(report.project, actor, "report_accepted" if accept else "report_returned", year=report.year)
-    if accept:
-        _release(report.project, f"report:{report.year}", actor)
+    def apply(locked: ProgressReport) -> dict:
+        locked.review_note, locked.reviewed_at = note.strip(), timezone.now()
+        return {"year": locked.year}
+
+    with transaction.atomic():
+        report = perform(report, "accept" if accept else "return", actor=actor, reason=note, apply=apply)
+        if accept:
+            _release(report.project, f"report:{report.year}", actor)
     return report
 
 
@@ -315,6 +328,8 @@ def review_report(*, report: ProgressReport, actor: User, accept: bool, note: st
 def request_change(*, project: Project, actor: User, kind: str, details: dict, reason: str) -> ChangeRequest:
     if not actor.has_perm("projects.act_as_leader", project):
         raise ServiceError("只有项目负责人可以提出变更申请。")
+    if project.status not in (ProjectStatus.CONTRACTING, ProjectStatus.IN_PROGRESS):
+        raise ServiceError(f"项目当前为“{project.get_status_display()}”，不能提出变更申请。")
     if not reason.strip():
         raise ServiceError("请写明变更理由。")
     if kind not in ChangeKind.values:
@@ -335,46 +350,56 @@ def request_change(*, project: Project, actor: User, kind: str, details: dict, r
         if new_end <= project.ends_on:
             raise ServiceError("延期后的结束日期须晚于原结束日期。")
     change = ChangeRequest.objects.create(project=project, kind=kind, details=details, reason=reason.strip())
-    _event(project, actor, "change_requested", kind=kind)
+    record(change, "request", actor=actor, reason=reason, payload={"kind": change.get_kind_display()})
     return change
 
 
-@transaction.atomic
 def decide_change(*, change: ChangeRequest, actor: User, approve: bool, note: str) -> ChangeRequest:
-    change = ChangeRequest.objects.select_for_update().select_related("project").get(pk=change.pk)
-    if not actor.has_perm("projects.manage_project", change.project):
-        raise ServiceError("您没有权限审批变更。")
-    if change.status != "pending":
-        raise ServiceError("该变更申请已审批。")
-    change.status, change.decision_note, change.decided_by = (
-        ("approved" if approve else "rejected"),
-        note.strip(),
-        actor,
-    )
-    change.save()
-    if approve:
-        _apply_change(change, actor)
-    _event(change.project, actor, "change_decided", kind=change.kind, approved=approve)
+    def apply(locked: ChangeRequest) -> dict:
+        locked.decision_note, locked.decided_by = note.strip(), actor
+        return {"kind": locked.get_kind_display()}
+
+    with transaction.atomic():
+        change = perform(change, "approve" if approve else "reject", actor=actor, reason=note, apply=apply)
+        if approve:
+            _apply_change(change, actor)
     return change
 
 
 def _apply_change(change: ChangeRequest, actor: User) -> None:
-    project = change.project
+    project = Project.objects.select_for_update().get(pk=change.project_id)
     if change.kind == "extension":
         project.ends_on = date.fromisoformat(change.details["ends_on"])
         project.save(update_fields=["ends_on"])
+        record(
+            project, "extended", actor=actor, reason=change.reason, payload={"ends_on": str(project.ends_on)}
+        )
     elif change.kind == "leader":
         application = project.application
         successor = User.objects.get(username=change.details["username"])
-        _event(project, actor, "leader_changed", before=application.leader.username, after=successor.username)
+        record(
+            project,
+            "leader_changed",
+            actor=actor,
+            reason=change.reason,
+            payload={"before": str(application.leader), "after": str(successor)},
+        )
         application.leader = successor
         application.save(update_fields=["leader"])
     elif change.kind == "budget":
         contract = project.contract
+        description = change.details["description"]
         contract.content.setdefault("budget_changes", []).append(
-            {"description": change.details["description"], "approved_on": timezone.localdate().isoformat()}
+            {"description": description, "approved_on": timezone.localdate().isoformat()}
         )
         contract.save(update_fields=["content"])
+        record(
+            contract,
+            "budget_changed",
+            actor=actor,
+            reason=change.reason,
+            payload={"description": description},
+        )
 
 
 def input_output_required(project: Project) -> int | None:
@@ -392,6 +417,7 @@ def submit_acceptance(
     total_investment: int,
     new_output: int,
     summary: str,
+    today=None,
 ) -> Acceptance:
     if not actor.has_perm("projects.act_as_leader", project):
         raise ServiceError("只有项目负责人可以申请验收。")
@@ -402,17 +428,26 @@ def submit_acceptance(
     _non_negative(total_investment, new_output)
     if input_output_required(project) and total_investment <= 0:
         raise ServiceError("本方向考核投入产出比，请填写项目总投入。")
-    acceptance, _ = Acceptance.objects.update_or_create(
-        project=project,
-        defaults={
-            "achieved": achieved,
-            "total_investment": total_investment,
-            "new_output": new_output,
-            "summary": summary.strip(),
-            "decision": "",
-        },
-    )
-    _event(project, actor, "acceptance_submitted")
+    today = today or timezone.localdate()
+    if problem := _schedule_problem(project, "acceptance", project.ends_on, today, "验收申请"):
+        raise ServiceError(problem)
+    fields = {
+        "achieved": achieved,
+        "total_investment": total_investment,
+        "new_output": new_output,
+        "summary": summary.strip(),
+    }
+    acceptance = Acceptance.objects.select_for_update().filter(project=project).first()
+    if acceptance is None:
+        acceptance = Acceptance.objects.create(project=project, **fields)
+        record(acceptance, "submit", actor=actor)
+    elif acceptance.status == AcceptanceStatus.SUBMITTED:
+        for name, value in fields.items():
+            setattr(acceptance, name, value)
+        acceptance.save()
+        record(acceptance, "revise", actor=actor)
+    else:
+        raise ServiceError("验收已有结论，不能再修改。")
     return acceptance
 
 
@@ -431,48 +466,45 @@ def input_output_ratio(acceptance: Acceptance) -> float | None:
     return acceptance.new_output / acceptance.total_investment
 
 
-@transaction.atomic
+ACCEPTANCE_DECISIONS = {"passed": "pass", "closed": "close", "failed": "fail"}
+
+
 def decide_acceptance(*, project: Project, actor: User, decision: str, reason: str) -> Acceptance:
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if not actor.has_perm("projects.manage_project", project):
-        raise ServiceError("您没有权限作出验收结论。")
-    acceptance = getattr(project, "acceptance", None)
-    if acceptance is None or acceptance.decision:
-        raise ServiceError("没有待审核的验收申请。")
-    if decision not in ("passed", "closed", "failed"):
+    action = ACCEPTANCE_DECISIONS.get(decision)
+    if action is None:
         raise ServiceError("请选择验收结论。")
-    if decision != "passed" and not reason.strip():
-        raise ServiceError("结题或不通过须写明理由。")
-    acceptance.decision, acceptance.decision_reason = decision, reason.strip()
-    acceptance.decided_by, acceptance.decided_at = actor, timezone.now()
-    acceptance.save()
-    project.status = {
-        "passed": ProjectStatus.ACCEPTED,
-        "closed": ProjectStatus.CLOSED,
-        "failed": ProjectStatus.FAILED,
-    }[decision]
-    project.save(update_fields=["status"])
-    _event(project, actor, "acceptance_decided", decision=decision)
-    if decision == "passed":
-        _release(project, "acceptance", actor)
-    if decision in ("failed", "closed"):
-        _cancel_unpaid(project, actor, acceptance.get_decision_display())
-    if decision == "failed":
-        CreditRecord.objects.create(
-            project=project,
-            unit=project.application.lead_unit,
-            person=project.application.leader,
-            kind="failed",
-            note=reason.strip(),
-        )
+    acceptance = Acceptance.objects.filter(project=project).first()
+    if acceptance is None or acceptance.status != AcceptanceStatus.SUBMITTED:
+        raise ServiceError("没有待审核的验收申请。")
+
+    def apply(locked: Acceptance) -> None:
+        locked.decision_reason = reason.strip()
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+
+    with transaction.atomic():
+        acceptance = perform(acceptance, action, actor=actor, reason=reason, apply=apply)
+        label = acceptance.get_status_display()
+        perform(project, action, actor=actor, reason=reason or label, cause=f"验收结论：{label}")
+        if decision == "passed":
+            _release(project, "acceptance", actor)
+        else:
+            _cancel_unpaid(project, actor, label)
+        if decision == "failed":
+            CreditRecord.objects.create(
+                project=project,
+                unit=project.application.lead_unit,
+                person=project.application.leader,
+                kind="failed",
+                note=reason.strip(),
+            )
     return acceptance
 
 
 @transaction.atomic
 def record_award(*, actor: User, county: str, year: int, amount: int, county_match: int, proof: str):
     """奖励性后补助 (方向40): the award and the county's match as the latest guide sets them."""
-    if not actor.has_perm("review.manage_review"):
-        raise ServiceError("只有科技局经办人可以登记奖励。")
+    if not actor.has_perm("projects.manage_awards"):
+        raise ServiceError("只有管理县域奖励方向的科室经办人或局管理员可以登记奖励。")
     guide = Guide.objects.order_by("-year").first()
     direction = next(d for d in load_guide_data(guide.slug).directions if d.funding_mode == "award")
     if not county.strip() or not proof.strip():
@@ -487,7 +519,7 @@ def record_award(*, actor: User, county: str, year: int, amount: int, county_mat
         raise ServiceError(f"县级配套不少于{direction.amount.county_match:,}元（方向{direction.number}）。")
     try:
         with transaction.atomic():
-            return CountyAward.objects.create(
+            award = CountyAward.objects.create(
                 county=county.strip(),
                 year=year,
                 amount=amount,
@@ -497,6 +529,17 @@ def record_award(*, actor: User, county: str, year: int, amount: int, county_mat
             )
     except IntegrityError:
         raise ServiceError(f"{county}{year}年度的奖励已登记。") from None
+    record(
+        award,
+        "record",
+        actor=actor,
+        payload={"county": award.county, "year": year, "amount": amount, "county_match": county_match},
+    )
+    return award
+
+
+def revoke_award(*, award: CountyAward, actor: User, reason: str) -> CountyAward:
+    return perform(award, "revoke", actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -505,7 +548,7 @@ def add_evidence(*, project: Project, actor: User, purpose: str, upload) -> Proj
     if not actor.has_perm("projects.act_as_leader", project):
         raise ServiceError("只有项目负责人可以上传佐证材料。")
     checked = check_upload(upload)
-    record = ProjectFile(
+    evidence = ProjectFile(
         project=project,
         purpose=purpose,
         original_name=upload.name[:200],
@@ -513,41 +556,25 @@ def add_evidence(*, project: Project, actor: User, purpose: str, upload) -> Proj
         size=upload.size,
         uploaded_by=actor,
     )
-    record.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
-    record.save()
-    _event(project, actor, "evidence_uploaded", purpose=purpose, sha256=record.sha256)
-    return record
+    evidence.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
+    evidence.save()
+    record(project, "evidence_uploaded", actor=actor, payload={"purpose": purpose, "sha256": evidence.sha256})
+    return evidence
 
 
-@transaction.atomic
 def terminate(*, project: Project, actor: User, reason: str) -> Project:
     """终止实施: the project stops, unpaid tranches are cancelled, and the abandonment is
     recorded against the unit and the 负责人."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if not actor.has_perm("projects.manage_project", project):
-        raise ServiceError("您没有权限终止项目。")
-    if project.status not in (ProjectStatus.CONTRACTING, ProjectStatus.IN_PROGRESS):
-        raise ServiceError("只有签订中或实施中的项目可以终止。")
-    if not reason.strip():
-        raise ServiceError("请写明终止理由。")
-    project.status = ProjectStatus.TERMINATED
-    project.save(update_fields=["status"])
-    cancelled = project.tranches.exclude(status=TrancheStatus.PAID)
-    _event(
-        project,
-        actor,
-        "terminated",
-        reason=reason.strip(),
-        cancelled=sum(t.planned_amount for t in cancelled),
-    )
-    cancelled.update(status=TrancheStatus.CANCELLED)
-    CreditRecord.objects.create(
-        project=project,
-        unit=project.application.lead_unit,
-        person=project.application.leader,
-        kind="abandoned",
-        note=reason.strip(),
-    )
+    with transaction.atomic():
+        project = perform(project, "terminate", actor=actor, reason=reason)
+        _cancel_unpaid(project, actor, "终止实施")
+        CreditRecord.objects.create(
+            project=project,
+            unit=project.application.lead_unit,
+            person=project.application.leader,
+            kind="abandoned",
+            note=reason.strip(),
+        )
     return project
 
 

@@ -13,6 +13,7 @@ from stplan.errors import ServiceError
 from stplan.projects import selectors, services
 from stplan.projects.models import ChangeKind, CountyAward, ProgressReport
 from stplan.web import whole_number, xlsx_response
+from stplan.workflow import history
 
 
 def _int(value, default=0):
@@ -39,7 +40,7 @@ def detail(request, pk):
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action in services.CONTRACT_STEPS:
+            if action in services.CONTRACT.transitions:
                 services.advance_contract(project=project, actor=user, action=action)
                 messages.success(request, "任务书已更新。")
             elif action == "pay":
@@ -124,6 +125,14 @@ def detail(request, pk):
             elif action == "terminate":
                 services.terminate(project=project, actor=user, reason=request.POST.get("reason", ""))
                 messages.success(request, "项目已终止，并已记入信用记录。")
+            elif action == "allow_early":
+                services.allow_early(
+                    project=project,
+                    actor=user,
+                    what=request.POST.get("what", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, "已准许提前办理，并记录理由。")
             elif action == "decide_acceptance":
                 services.decide_acceptance(
                     project=project,
@@ -153,7 +162,21 @@ def detail(request, pk):
             "comparison": services.indicator_comparison(project) if acceptance else [],
             "ratio": services.input_output_ratio(acceptance) if acceptance else None,
             "ratio_required": services.input_output_required(project),
-            "events": project.events.select_related("actor"),
+            "history": history(
+                project,
+                project.contract,
+                acceptance,
+                *project.tranches.all(),
+                *project.reports.all(),
+                *project.changes.all(),
+            ),
+            "early_items": [
+                ("acceptance", "验收"),
+                *(
+                    (f"report:{y}", f"第{y}年度报告")
+                    for y in range(1, project.application.direction.duration_years + 1)
+                ),
+            ],
             "files": project.files.all(),
             "is_leader": user.has_perm("projects.act_as_leader", project),
             "is_unit": user.has_perm("projects.act_as_unit", project),
@@ -206,7 +229,17 @@ def dashboard(request):
 @login_required
 def awards(request):
     """奖励性后补助 (方向40): yearly awards to counties with their match and proof."""
-    _manager(request)
+    if not request.user.has_perm("projects.manage_awards"):
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        award = get_object_or_404(CountyAward, pk=_int(request.POST.get("award")))
+        try:
+            services.revoke_award(award=award, actor=request.user, reason=request.POST.get("reason", ""))
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "已撤销该奖励登记。")
+        return redirect("projects:awards")
     if request.method == "POST":
         try:
             services.record_award(

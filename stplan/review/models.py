@@ -8,6 +8,7 @@ from stplan.accounts.models import Unit
 from stplan.applications.models import Application
 from stplan.audit import AppendOnly
 from stplan.guides.models import Direction, Guide
+from stplan.workflow import Event
 
 
 class FieldOfStudy(models.Model):
@@ -187,18 +188,12 @@ class ReviewRound(models.Model):
         return int(self.experts_per_direction.get(str(direction_number), self.experts_per_application))
 
 
-class RoundEvent(AppendOnly):
-    review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
+class RoundEvent(Event):
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("评审批次记录")
         verbose_name_plural = _("评审批次记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.review_round} {self.action}"
@@ -241,6 +236,8 @@ class Assignment(models.Model):
     affinity = models.FloatField(_("匹配度"))
     status = models.CharField(_("状态"), max_length=20, choices=AssignmentStatus.choices, default="proposed")
     pledged_at = models.DateTimeField(_("签署保密承诺时间"), null=True, blank=True)
+    # An officer's explicit extension of this one task beyond the round's due date.
+    due_at = models.DateTimeField(_("延长后的截止时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -254,20 +251,17 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.expert} → {self.application}"
 
+    @property
+    def effective_due_at(self):
+        return self.due_at or self.round.due_at
 
-class AssignmentEvent(AppendOnly):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+class AssignmentEvent(Event):
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
         verbose_name = _("评审分配记录")
         verbose_name_plural = _("评审分配记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.assignment} {self.action}"
@@ -277,6 +271,12 @@ class Recommendation(models.TextChoices):
     FUND = "fund", _("建议资助")
     MAY_FUND = "may_fund", _("可资助")
     DO_NOT_FUND = "do_not_fund", _("不建议资助")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    REVOKED = "revoked", _("已作废（回避）")
 
 
 class Review(models.Model):
@@ -289,6 +289,9 @@ class Review(models.Model):
         _("推荐意见"), max_length=20, choices=Recommendation.choices, blank=True
     )
     total = models.PositiveSmallIntegerField(_("总分"), null=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -298,3 +301,14 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment}：{self.total}"
+
+
+class ReviewEvent(Event):
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("评审意见记录")
+        verbose_name_plural = _("评审意见记录")
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.action}"

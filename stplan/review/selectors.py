@@ -3,10 +3,12 @@
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
+from stplan.accounts.models import Role
 from stplan.applications.models import Application, Status
 from stplan.applications.selectors import latest_version
+from stplan.guides.models import Direction
 from stplan.review.models import (
     Aggregation,
     Assignment,
@@ -15,21 +17,41 @@ from stplan.review.models import (
     Expert,
     Recommendation,
     ReviewRound,
+    ReviewStatus,
     ScoreSheet,
 )
 
 ACTIVE = (AssignmentStatus.PUBLISHED, AssignmentStatus.CONFIRMED, AssignmentStatus.SUBMITTED)
 
 
-def round_applications(review_round: ReviewRound) -> QuerySet[Application]:
-    """The applications that passed 形式审查 in the round's 方向."""
+def round_applications(review_round: ReviewRound, *, funded: bool = False) -> QuerySet[Application]:
+    """The applications that passed 形式审查 in the round's 方向; an application already
+    立项 takes part in no further assignment, but keeps its place in the ranking it had."""
+    statuses = [Status.PASSED, Status.FUNDED] if funded else [Status.PASSED]
     return (
         Application.objects.filter(
-            guide=review_round.guide, status=Status.PASSED, direction__in=review_round.directions.all()
+            guide=review_round.guide, status__in=statuses, direction__in=review_round.directions.all()
         )
         .select_related("direction", "direction__category", "lead_unit", "leader")
         .order_by("direction__number", "pk")
     )
+
+
+def managed_rounds(user) -> QuerySet[ReviewRound]:
+    """The rounds a person runs: all for the 局管理员, for a 科室 officer those whose every
+    方向 is the 科室's own."""
+    if user.is_authenticated and user.role == Role.BUREAU_ADMIN:
+        return ReviewRound.objects.all()
+    if not (user.is_authenticated and user.role == Role.OFFICER and user.section):
+        return ReviewRound.objects.none()
+    foreign = Direction.objects.exclude(section=user.section).filter(review_rounds=OuterRef("pk"))
+    return ReviewRound.objects.filter(directions__section=user.section).exclude(Exists(foreign)).distinct()
+
+
+def funded_in_directions(review_round: ReviewRound) -> QuerySet[Application]:
+    return Application.objects.filter(
+        guide=review_round.guide, status=Status.FUNDED, direction__in=review_round.directions.all()
+    ).order_by("number")
 
 
 def pool(review_round: ReviewRound) -> QuerySet[Expert]:
@@ -173,7 +195,7 @@ def standings(review_round: ReviewRound) -> list[Standing]:
     Ties are broken, in order, by the higher median, then more 建议资助, then the earlier
     first submission, then the 申报编号: each rule a bureau can state and check by hand.
     """
-    rows = {a.pk: Standing(application=a) for a in round_applications(review_round)}
+    rows = {a.pk: Standing(application=a) for a in round_applications(review_round, funded=True)}
     assignments = (
         Assignment.objects.filter(round=review_round, status__in=ACTIVE, application_id__in=rows)
         .select_related("review")
@@ -183,7 +205,7 @@ def standings(review_round: ReviewRound) -> list[Standing]:
         row = rows[assignment.application_id]
         row.expected += 1
         review = getattr(assignment, "review", None)
-        if review is not None and review.submitted_at is not None and review.total is not None:
+        if review is not None and review.status == ReviewStatus.SUBMITTED and review.total is not None:
             row.totals.append(review.total)
             row.recommendations.append(review.recommendation)
     for row in rows.values():

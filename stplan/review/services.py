@@ -13,7 +13,6 @@ from stplan.notifications import notify
 from stplan.review import affinity, selectors, solver
 from stplan.review.models import (
     Assignment,
-    AssignmentEvent,
     AssignmentStatus,
     DeclaredConflict,
     Expert,
@@ -22,9 +21,11 @@ from stplan.review.models import (
     Recommendation,
     Review,
     ReviewRound,
-    RoundEvent,
+    ReviewStatus,
     RoundStatus,
 )
+from stplan.review.workflow import not_conflicted, round_open
+from stplan.workflow import perform, record
 
 EXPERT_FIELDS = (
     "id_number",
@@ -105,7 +106,8 @@ def _jsonable(changes: dict) -> dict:
 def declare_conflict_by_bureau(
     *, actor: User, expert: Expert, application: Application, kind: str, reason: str
 ) -> DeclaredConflict:
-    _staff(actor)
+    if not actor.has_perm("review.declare_conflict", application):
+        raise ServiceError("只有管理该方向的科室经办人或局管理员可以登记回避。")
     if not reason.strip():
         raise ServiceError("请写明回避理由。")
     conflict = DeclaredConflict.objects.create(
@@ -116,12 +118,27 @@ def declare_conflict_by_bureau(
         declared_on=timezone.localdate(),
         declared_by=actor,
     )
-    for assignment in Assignment.objects.filter(expert=expert, application=application).exclude(
-        status=AssignmentStatus.WITHDRAWN
-    ):
-        action = "revoke" if assignment.status == AssignmentStatus.SUBMITTED else "withdraw"
-        _move(assignment, action, actor, reason)
+    _withdraw_everywhere(expert, application, actor, reason.strip())
     return conflict
+
+
+def _withdraw_everywhere(expert: Expert, application: Application, actor: User, reason: str) -> None:
+    """A declared conflict holds for every task of the expert on the application, in every
+    round: open tasks are withdrawn and scores already given are taken out."""
+    cause = f"声明回避：{reason}"
+    for assignment in (
+        Assignment.objects.select_for_update()
+        .filter(expert=expert, application=application)
+        .exclude(status=AssignmentStatus.WITHDRAWN)
+        .order_by("pk")
+    ):
+        if assignment.status == AssignmentStatus.SUBMITTED:
+            review = Review.objects.filter(assignment=assignment, status=ReviewStatus.SUBMITTED).first()
+            if review is not None:
+                perform(review, "revoke", actor=actor, reason=reason, cause=cause)
+            perform(assignment, "revoke", actor=actor, reason=reason, cause=cause, locked=True)
+        else:
+            perform(assignment, "withdraw", actor=actor, reason=reason, cause=cause, locked=True)
 
 
 @dataclass
@@ -216,8 +233,8 @@ def propose_assignment(*, review_round: ReviewRound, actor: User) -> ReviewRound
 
     Published pairs stay and are pinned, so a re-solve after a late conflict only fills
     the slots that opened."""
-    _staff(actor)
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    _manage(actor, review_round)
     if review_round.status == RoundStatus.CLOSED:
         raise ServiceError("评审已结束，不能再分配。")
     m = build_matrices(review_round)
@@ -255,7 +272,7 @@ def propose_assignment(*, review_round: ReviewRound, actor: User) -> ReviewRound
         elif allowed[i, j]:
             pinned[i, j] = True
         elif assignment.status != AssignmentStatus.SUBMITTED:
-            _move(assignment, "withdraw", actor, "重新分配时发现需回避")
+            perform(assignment, "withdraw", actor=actor, reason="重新分配时发现需回避")
     kept = kept.filter(status__in=selectors.ACTIVE)
     pinned &= allowed
     county_of_unit = _unit_counties(m.experts)
@@ -305,7 +322,68 @@ def propose_assignment(*, review_round: ReviewRound, actor: User) -> ReviewRound
         ],
     }
     review_round.save(update_fields=["solver_report"])
+    funded = selectors.funded_in_directions(review_round)
+    record(
+        review_round,
+        "solve",
+        actor=actor,
+        payload={
+            "pairs": len(solution.pairs),
+            "uncovered": len(solution.shortfall),
+            "excluded": [a.number for a in funded],
+        },
+    )
     return review_round
+
+
+def _manage(actor: User, review_round: ReviewRound) -> None:
+    _staff(actor)
+    if not actor.has_perm("review.manage_round", review_round):
+        raise ServiceError("该评审批次不属于您所在科室管理的方向，您不能进行此操作。")
+
+
+@transaction.atomic
+def create_round(*, actor: User, review_round: ReviewRound, directions) -> ReviewRound:
+    """A round of the officer's own 科室's 方向; one that spans 科室 is the 局管理员's."""
+    directions = list(directions)
+    if not directions:
+        raise ServiceError("请选择方向。")
+    sections = {d.section for d in directions}
+    if not actor.has_perm("review.manage_review") or not (
+        actor.role == Role.BUREAU_ADMIN or sections == {actor.section}
+    ):
+        raise ServiceError("科室经办人只能为本科室管理的方向创建评审批次；跨科室的评审批次由局管理员创建。")
+    review_round.guide = directions[0].guide
+    review_round.save()
+    review_round.directions.set(directions)
+    record(
+        review_round, "create", actor=actor, payload={"directions": [f"方向{d.number}" for d in directions]}
+    )
+    return review_round
+
+
+@transaction.atomic
+def extend_task(*, assignment: Assignment, actor: User, due_at, reason: str) -> Assignment:
+    """An officer gives one expert more time on one task, beyond the round's due date."""
+    assignment = Assignment.objects.select_for_update().select_related("round").get(pk=assignment.pk)
+    if not actor.has_perm("review.manage_assignment", assignment):
+        raise ServiceError("该评审批次不属于您所在科室管理的方向，您不能进行此操作。")
+    if assignment.status not in (AssignmentStatus.PUBLISHED, AssignmentStatus.CONFIRMED):
+        raise ServiceError("只有尚未提交的评审任务可以延期。")
+    if due_at is None or due_at <= timezone.now():
+        raise ServiceError("延长后的截止时间须晚于现在。")
+    if not reason.strip():
+        raise ServiceError("请写明延期理由。")
+    assignment.due_at = due_at
+    assignment.save(update_fields=["due_at"])
+    record(
+        assignment,
+        "extend",
+        actor=actor,
+        reason=reason,
+        payload={"due_at": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
+    )
+    return assignment
 
 
 def _unit_key(expert: Expert) -> str:
@@ -343,21 +421,31 @@ def _why_uncovered(m: Matrices, allowed: np.ndarray, i: int, problem: solver.Pro
 def set_pair_rule(
     *, review_round: ReviewRound, actor: User, application: Application, expert: Expert, kind: str | None
 ) -> None:
-    _staff(actor)
+    _manage(actor, review_round)
     PairRule.objects.filter(round=review_round, application=application, expert=expert).delete()
     if kind in ("pin", "forbid"):
         PairRule.objects.create(
             round=review_round, application=application, expert=expert, kind=kind, created_by=actor
         )
+    record(
+        review_round,
+        "pair_rule",
+        actor=actor,
+        payload={
+            "rule": {"pin": "指定", "forbid": "排除"}.get(kind or "", "取消"),
+            "application": application.number,
+            "expert": expert.name,
+        },
+    )
 
 
 @transaction.atomic
 def publish(*, review_round: ReviewRound, actor: User) -> int:
     """Proposed pairs become the experts' tasks; each expert is told once."""
-    _staff(actor)
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-    if review_round.status == RoundStatus.CLOSED:
-        raise ServiceError("评审已结束。")
+    _manage(actor, review_round)
+    if problem := round_open(review_round):
+        raise ServiceError(problem)
     proposed = list(
         Assignment.objects.filter(round=review_round, status=AssignmentStatus.PROPOSED).select_related(
             "expert__user"
@@ -365,9 +453,9 @@ def publish(*, review_round: ReviewRound, actor: User) -> int:
     )
     if not proposed:
         raise ServiceError("没有待发布的分配。请先进行分配。")
-    _move_round(review_round, "publish", actor)
+    perform(review_round, "publish", actor=actor, locked=True)
     for assignment in proposed:
-        _move(assignment, "publish", actor)
+        perform(assignment, "publish", actor=actor)
     by_expert: dict[int, list[Assignment]] = {}
     for assignment in proposed:
         by_expert.setdefault(assignment.expert_id, []).append(assignment)
@@ -381,77 +469,8 @@ def publish(*, review_round: ReviewRound, actor: User) -> int:
     return len(proposed)
 
 
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[str]
-    target: str
-
-
-ASSIGNMENT_TRANSITIONS = {
-    "publish": Move(frozenset({AssignmentStatus.PROPOSED}), AssignmentStatus.PUBLISHED),
-    "confirm": Move(frozenset({AssignmentStatus.PUBLISHED}), AssignmentStatus.CONFIRMED),
-    "submit": Move(frozenset({AssignmentStatus.CONFIRMED}), AssignmentStatus.SUBMITTED),
-    "withdraw": Move(
-        frozenset({AssignmentStatus.PUBLISHED, AssignmentStatus.CONFIRMED, AssignmentStatus.PROPOSED}),
-        AssignmentStatus.WITHDRAWN,
-    ),
-    # Only the bureau, with a reason: a conflict found after the score was in takes it out.
-    "revoke": Move(frozenset({AssignmentStatus.SUBMITTED}), AssignmentStatus.WITHDRAWN),
-}
-
-ROUND_TRANSITIONS = {
-    "publish": Move(frozenset({RoundStatus.DRAFT, RoundStatus.PUBLISHED}), RoundStatus.PUBLISHED),
-    "close": Move(frozenset({RoundStatus.PUBLISHED}), RoundStatus.CLOSED),
-}
-
-
-def _move_round(review_round: ReviewRound, action: str, actor: User) -> ReviewRound:
-    rule = ROUND_TRANSITIONS[action]
-    if review_round.status == RoundStatus.CLOSED:
-        raise ServiceError("评审已结束。")
-    if review_round.status not in rule.sources:
-        raise ServiceError(f"评审批次当前为“{review_round.get_status_display()}”，不能进行此操作。")
-    if review_round.status != rule.target:
-        RoundEvent.objects.create(
-            review_round=review_round,
-            actor=actor,
-            action=action,
-            from_status=review_round.status,
-            to_status=rule.target,
-        )
-        review_round.status = rule.target
-        review_round.save(update_fields=["status"])
-    return review_round
-
-
-@transaction.atomic
 def close_round(*, review_round: ReviewRound, actor: User) -> ReviewRound:
-    _staff(actor)
-    return _move_round(ReviewRound.objects.select_for_update().get(pk=review_round.pk), "close", actor)
-
-
-def _open_round(assignment: Assignment) -> None:
-    if assignment.round.status == RoundStatus.CLOSED:
-        raise ServiceError("评审已结束，不能再确认或提交评审意见。")
-
-
-def _move(assignment: Assignment, action: str, actor: User, reason: str = "") -> Assignment:
-    rule = ASSIGNMENT_TRANSITIONS[action]
-    if assignment.status not in rule.sources:
-        raise ServiceError(f"该评审任务当前状态为“{assignment.get_status_display()}”，不能进行此操作。")
-    AssignmentEvent.objects.create(
-        assignment=assignment,
-        actor=actor,
-        action=action,
-        from_status=assignment.status,
-        to_status=rule.target,
-        reason=reason,
-    )
-    assignment.status = rule.target
-    if action == "confirm":
-        assignment.pledged_at = timezone.now()
-    assignment.save(update_fields=["status", "pledged_at"])
-    return assignment
+    return perform(review_round, "close", actor=actor)
 
 
 @transaction.atomic
@@ -460,10 +479,13 @@ def confirm_no_conflict(
 ) -> Assignment:
     if not actor.has_perm("review.open_assignment", assignment):
         raise ServiceError("这不是您的评审任务。")
-    _open_round(assignment)
     if not (pledge and no_conflict):
         raise ServiceError("请确认与本项目无利益冲突，并签署保密承诺。")
-    return _move(Assignment.objects.select_for_update().get(pk=assignment.pk), "confirm", actor)
+
+    def apply(locked: Assignment) -> None:
+        locked.pledged_at = timezone.now()
+
+    return perform(assignment, "confirm", actor=actor, apply=apply)
 
 
 @transaction.atomic
@@ -475,7 +497,7 @@ def declare_conflict(*, assignment: Assignment, actor: User, kind: str, reason: 
         raise ServiceError("评审意见已提交，如有利益冲突请联系科技局。")
     if not reason.strip():
         raise ServiceError("请写明利益冲突的情况。")
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = perform(assignment, "withdraw", actor=actor, reason=reason)
     conflict = DeclaredConflict.objects.create(
         expert=assignment.expert,
         application=assignment.application,
@@ -484,7 +506,7 @@ def declare_conflict(*, assignment: Assignment, actor: User, kind: str, reason: 
         declared_on=timezone.localdate(),
         declared_by=actor,
     )
-    _move(assignment, "withdraw", actor, reason)
+    _withdraw_everywhere(assignment.expert, assignment.application, actor, reason.strip())
     notify(
         recipients=User.objects.filter(
             role=Role.OFFICER, section=assignment.application.direction.section
@@ -513,7 +535,8 @@ def save_review(
             raise ServiceError("请先确认无利益冲突并签署保密承诺。")
         if assignment.status == AssignmentStatus.SUBMITTED:
             raise ServiceError("评审意见已提交，不能修改。")
-        _open_round(assignment)
+        if problem := round_open(assignment) or not_conflicted(assignment):
+            raise ServiceError(problem)
         sheet = selectors.sheet_for(assignment.round, assignment.application)
         review = Review.objects.filter(assignment=assignment).first() or Review(
             assignment=assignment, sheet=sheet
@@ -525,15 +548,26 @@ def save_review(
         problems = _review_problems(sheet, review, submit=submit)
         complete = all(v is not None for v in review.scores.values())
         review.total = sum(review.scores.values()) if complete and not problems else None
+        review.save()
         if submit and not problems:
-            review.submitted_at = timezone.now()
-            review.save()
-            _move(assignment, "submit", actor)
-        else:
-            review.save()
+            try:
+                with transaction.atomic():
+                    _submit_review(review, assignment, actor)
+            except ServiceError as refused:
+                problems = [str(refused).rstrip("。")]
     if problems:
         raise ServiceError("；".join(problems) + "。")
+    review.refresh_from_db()
     return review
+
+
+def _submit_review(review: Review, assignment: Assignment, actor: User) -> None:
+    def apply(locked: Review) -> dict:
+        locked.submitted_at = timezone.now()
+        return {"total": locked.total, "recommendation": locked.get_recommendation_display()}
+
+    perform(review, "submit", actor=actor, apply=apply)
+    perform(assignment, "submit", actor=actor, locked=True)
 
 
 def _review_problems(sheet, review: Review, *, submit: bool) -> list[str]:

@@ -11,7 +11,7 @@ from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
-from stplan.review.models import Assignment, AssignmentStatus, Expert, ReviewRound
+from stplan.review.models import Assignment, AssignmentStatus, Expert
 from stplan.web import object_id, xlsx_response
 
 
@@ -84,17 +84,24 @@ def rounds(request):
     _staff(request)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        review_round = form.save(commit=False)
-        review_round.guide = form.cleaned_data["directions"][0].guide
-        review_round.save()
-        form.save_m2m()
-        messages.success(request, f"已创建评审批次“{review_round.name}”。")
-        return redirect("review:round", pk=review_round.pk)
+        try:
+            review_round = services.create_round(
+                actor=request.user,
+                review_round=form.save(commit=False),
+                directions=form.cleaned_data["directions"],
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"已创建评审批次“{review_round.name}”。")
+            return redirect("review:round", pk=review_round.pk)
     return render(
         request,
         "review/rounds.html",
         {
-            "rounds": ReviewRound.objects.annotate(n=Count("assignments")).order_by("-created_at"),
+            "rounds": selectors.managed_rounds(request.user)
+            .annotate(n=Count("assignments"))
+            .order_by("-created_at"),
             "form": form,
         },
     )
@@ -103,7 +110,7 @@ def rounds(request):
 @login_required
 def round_detail(request, pk):
     _staff(request)
-    review_round = get_object_or_404(ReviewRound, pk=pk)
+    review_round = get_object_or_404(selectors.managed_rounds(request.user), pk=pk)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -175,7 +182,7 @@ def round_detail(request, pk):
 @login_required
 def ranking(request, pk):
     _staff(request)
-    review_round = get_object_or_404(ReviewRound, pk=pk)
+    review_round = get_object_or_404(selectors.managed_rounds(request.user), pk=pk)
     standings = selectors.standings(review_round)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.ranking_xlsx(review_round, standings), "ranking.xlsx")

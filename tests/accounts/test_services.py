@@ -76,7 +76,7 @@ def test_bureau_admin_approves_and_the_unit_admin_is_told(django_capture_on_comm
 def test_rejection_needs_a_reason_and_the_unit_may_resubmit():
     user = _register()
     admin = BureauAdminFactory()
-    with pytest.raises(ServiceError, match="请填写理由"):
+    with pytest.raises(ServiceError, match="审核不通过须填写理由"):
         services.transition_unit(unit=user.unit, action="reject", actor=admin)
     unit = services.transition_unit(unit=user.unit, action="reject", actor=admin, reason="营业执照不清晰")
     assert (unit.status, unit.review_reason) == (UnitStatus.REJECTED, "营业执照不清晰")

@@ -111,7 +111,8 @@ MAY_ACT = {
 }
 # Submitting goes through the edit page (it freezes a version) and passing through the review
 # page (it records the officer's handling of every automatic error): /act/ refuses them.
-NOT_BY_ACT = {"submit", "resubmit", "formal_pass"}
+# 立项 comes only from a final funding plan.
+NOT_BY_ACT = {"submit", "resubmit", "formal_pass", "fund"}
 TARGET = {
     "submit": "submitted",
     "resubmit": "submitted",
@@ -123,6 +124,7 @@ TARGET = {
     "formal_pass": "passed",
     "formal_reject": "rejected",
     "formal_return": "returned",
+    "fund": "funded",
 }
 # 形式审查: the 科室 that manages the 方向, and the 局管理员; decisions only on 已推荐.
 REVIEWERS = {"officer_own", "bureau_admin"}

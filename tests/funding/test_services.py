@@ -7,6 +7,7 @@ from stplan.errors import ServiceError
 from stplan.funding import services
 from stplan.funding.models import PlanEvent, PlanStatus
 from stplan.projects.models import Tranche
+from stplan.projects.selectors import projects_of_plan
 from tests.world import OfficerFactory, open_guide, scored_round
 
 pytestmark = pytest.mark.django_db
@@ -48,18 +49,32 @@ def test_officer_change_is_revalidated_and_audited(guide):
     services.change_item(plan=plan, actor=staff, application=b, selected=False)
     services.change_item(plan=plan, actor=staff, application=c, selected=True)
     assert _selected(plan) == {a.pk, c.pk}
-    changes = list(PlanEvent.objects.filter(plan=plan, action="change").values_list("before", "after"))
+    changes = list(PlanEvent.objects.filter(plan=plan, action="change").values_list("payload", flat=True))
     assert changes == [
-        ({"amount": 50000, "selected": True}, {"amount": 50000, "selected": False}),
-        ({"amount": 50000, "selected": False}, {"amount": 50000, "selected": True}),
+        {
+            "application": b.number,
+            "before_amount": 50000,
+            "before_chosen": True,
+            "amount": 50000,
+            "chosen": False,
+        },
+        {
+            "application": c.number,
+            "before_amount": 50000,
+            "before_chosen": False,
+            "amount": 50000,
+            "chosen": True,
+        },
     ]
 
 
-def test_amount_above_the_fundable_maximum_is_refused(guide):
+@pytest.mark.parametrize("amount", [40_000, 60_000])
+def test_plan_fixed_amount_cannot_be_changed(guide, amount):
     current, (a,), staff = scored_round(guide, [90])
     plan = services.create_plan(actor=staff, review_round=current, name="方案", total_budget=1_000_000)
-    with pytest.raises(ServiceError, match="拟资助金额60,000元超过可资助上限50,000元"):
-        services.change_item(plan=plan, actor=staff, application=a, amount=60_000)
+    with pytest.raises(ServiceError, match="方向25为定额资助（每项50,000元），资助金额不能修改。"):
+        services.change_item(plan=plan, actor=staff, application=a, amount=amount)
+    assert plan.items.get(application=a).amount == 50_000
 
 
 def test_two_plans_differ_only_where_their_inputs_do(guide):
@@ -93,7 +108,8 @@ def test_publicity_objections_and_final_decisions(guide):
     with pytest.raises(ServiceError, match="还有未处理的异议"):
         services.finalize(plan=plan, actor=staff, now=after)
     services.handle_objection(objection=objection, actor=staff, handling="经核查，成果不重复，维持原方案。")
-    projects = services.finalize(plan=plan, actor=staff, now=after)
+    services.finalize(plan=plan, actor=staff, now=after)
+    projects = projects_of_plan(plan)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.FINAL
     assert sorted(p.application_id for p in projects) == sorted([a.pk, b.pk])
@@ -110,9 +126,16 @@ def test_only_bureau_staff_make_plans(guide):
         services.create_plan(actor=LeaderFactory(), review_round=current, name="x", total_budget=1)
 
 
-def test_officer_of_any_section_may_draft_while_the_plan_is_open(guide):
+def test_plan_of_another_sections_round_is_refused(guide):
     current, (a,), _staff = scored_round(guide, [90])
-    officer = OfficerFactory(section="农业农村科技科")
+    with pytest.raises(ServiceError, match="该评审批次不属于您所在科室管理的方向"):
+        services.create_plan(
+            actor=OfficerFactory(section="农业农村科技科"),
+            review_round=current,
+            name="方案",
+            total_budget=50_000,
+        )
+    officer = OfficerFactory(section="国外智力引进与人才科")
     plan = services.create_plan(actor=officer, review_round=current, name="方案", total_budget=50_000)
     assert _selected(plan) == {a.pk}
     assert timezone.now() >= plan.created_at

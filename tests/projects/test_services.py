@@ -8,6 +8,7 @@ from stplan.errors import ServiceError
 from stplan.funding import services as funding
 from stplan.projects import selectors, services
 from stplan.projects.models import CreditRecord, ProjectStatus, TrancheStatus
+from stplan.projects.selectors import projects_of_plan
 from tests.world import LeaderFactory, UnitAdminFactory, open_guide, scored_round
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,8 @@ def _project(guide=None):
     current, _applications, staff = scored_round(guide, [90])
     plan = funding.create_plan(actor=staff, review_round=current, name="方案", total_budget=1_000_000)
     plan = funding.publicize(plan=plan, actor=staff)
-    (project,) = funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    (project,) = projects_of_plan(plan)
     return project, staff
 
 
@@ -71,7 +73,7 @@ def test_contract_steps_go_in_order_and_signing_releases_the_upfront_payment():
     project, staff = _project()
     with pytest.raises(ServiceError, match="您没有权限进行此操作。"):
         services.advance_contract(project=project, actor=staff, action="confirm")
-    with pytest.raises(ServiceError, match="不能进行此操作"):
+    with pytest.raises(ServiceError, match="不能科室审核任务书，签订"):
         services.advance_contract(project=project, actor=staff, action="approve")
     project = _sign(project, staff)
     assert project.status == ProjectStatus.IN_PROGRESS
@@ -113,8 +115,9 @@ def test_yearly_tranche_waits_for_the_accepted_report(settings):
         progress={"new_technology_or_funding": 0},
         narrative="完成样品制备",
         spent=20_000,
+        today=date(2027, 12, 31),
     )
-    with pytest.raises(ServiceError, match="退回须写明意见"):
+    with pytest.raises(ServiceError, match="年度报告退回须填写理由"):
         services.review_report(report=report, actor=staff, accept=False)
     services.review_report(report=report, actor=staff, accept=True)
     second.refresh_from_db()
@@ -148,7 +151,7 @@ def test_post_subsidy_verification_applies_the_guides_formula(new_benefit, execu
     )
     tranche = project.tranches.get()
     assert (project.amount, tranche.planned_amount) == (expected, expected)
-    assert tranche.status == (TrancheStatus.RELEASED if expected else TrancheStatus.PLANNED)
+    assert tranche.status == (TrancheStatus.RELEASED if expected else TrancheStatus.CANCELLED)
 
 
 def test_acceptance_compares_achieved_with_committed_and_failure_is_recorded():
@@ -162,6 +165,7 @@ def test_acceptance_compares_achieved_with_committed_and_failure_is_recorded():
         total_investment=100_000,
         new_output=0,
         summary="未完成",
+        today=date(2029, 1, 5),
     )
     assert services.indicator_comparison(project) == [
         {
@@ -172,7 +176,7 @@ def test_acceptance_compares_achieved_with_committed_and_failure_is_recorded():
             "met": False,
         }
     ]
-    with pytest.raises(ServiceError, match="结题或不通过须写明理由"):
+    with pytest.raises(ServiceError, match="验收不通过须填写理由"):
         services.decide_acceptance(project=project, actor=staff, decision="failed", reason="")
     services.decide_acceptance(project=project, actor=staff, decision="failed", reason="考核指标未完成")
     record = CreditRecord.objects.get()
@@ -229,7 +233,7 @@ def test_dashboard_counts_money_and_overdue_items():
 
 def test_termination_cancels_unpaid_tranches_records_credit_and_the_ledger_still_reconciles():
     project, staff = _project()
-    with pytest.raises(ServiceError, match="请写明终止理由"):
+    with pytest.raises(ServiceError, match="终止实施须填写理由"):
         services.terminate(project=project, actor=staff, reason=" ")
     services.terminate(project=project, actor=staff, reason="负责人调离，单位申请终止")
     record = CreditRecord.objects.get()
@@ -286,6 +290,7 @@ def test_unpaid_money_of_a_failed_or_closed_project_cannot_be_paid(decision):
         total_investment=1,
         new_output=0,
         summary="总结",
+        today=date(2029, 1, 5),
     )
     services.decide_acceptance(project=project, actor=staff, decision=decision, reason="未完成")
     first, second = project.tranches.order_by("sequence")
@@ -312,12 +317,34 @@ def test_report_year_and_amounts_are_checked():
     _sign(project, staff)
     leader = project.application.leader
     with pytest.raises(ServiceError, match="项目年度应为1至2"):
-        services.submit_report(project=project, actor=leader, year=0, progress={}, narrative="进展", spent=0)
+        services.submit_report(
+            project=project,
+            actor=leader,
+            year=0,
+            progress={},
+            narrative="进展",
+            spent=0,
+            today=date(2027, 12, 31),
+        )
     with pytest.raises(ServiceError, match="金额不能为负数"):
-        services.submit_report(project=project, actor=leader, year=1, progress={}, narrative="进展", spent=-1)
+        services.submit_report(
+            project=project,
+            actor=leader,
+            year=1,
+            progress={},
+            narrative="进展",
+            spent=-1,
+            today=date(2027, 12, 31),
+        )
     with pytest.raises(ServiceError, match="金额不能为负数"):
         services.submit_acceptance(
-            project=project, actor=leader, achieved={}, total_investment=-5, new_output=0, summary="s"
+            project=project,
+            actor=leader,
+            achieved={},
+            total_investment=-5,
+            new_output=0,
+            summary="s",
+            today=date(2029, 1, 5),
         )
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from stplan.funding import services as funding
 from stplan.funding.models import Objection
+from stplan.projects.selectors import projects_of_plan
 from tests.world import (
     ExpertFactory,
     LeaderFactory,
@@ -27,9 +28,8 @@ def world():
 
 def _final(world):
     plan = funding.publicize(plan=world["plan"], actor=world["staff"])
-    (project,) = funding.finalize(
-        plan=plan, actor=world["staff"], now=plan.publicity_ends + timedelta(seconds=1)
-    )
+    funding.finalize(plan=plan, actor=world["staff"], now=plan.publicity_ends + timedelta(seconds=1))
+    (project,) = projects_of_plan(plan)
     return project
 
 

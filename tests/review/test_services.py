@@ -427,6 +427,7 @@ def test_closed_round_takes_no_more_scores_and_is_not_published_again(guide, sta
     with pytest.raises(ServiceError, match="评审已结束"):
         services.publish(review_round=task.round, actor=staff)
     assert list(task.round.events.values_list("action", "from_status", "to_status")) == [
+        ("solve", "draft", "draft"),
         ("publish", "draft", "published"),
         ("close", "published", "closed"),
     ]

@@ -1,0 +1,58 @@
+"""立项: a funding plan from draft through 公示 to final, and the objections to it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from stplan import workflow
+from stplan.funding.models import (
+    FundingPlan,
+    Objection,
+    ObjectionEvent,
+    ObjectionStatus,
+    PlanEvent,
+    PlanStatus,
+)
+
+t = workflow.transition
+PLAN = workflow.register(
+    workflow.Workflow(
+        model=FundingPlan,
+        event_model=PlanEvent,
+        subject="plan",
+        transitions={
+            "publicize": t(_("开始公示"), {PlanStatus.DRAFT}, PlanStatus.PUBLICIZED, "funding.manage_plan"),
+            "finalize": t(_("确定立项"), {PlanStatus.PUBLICIZED}, PlanStatus.FINAL, "funding.manage_plan"),
+        },
+        records={"create": _("生成方案"), "optimise": _("优化"), "change": _("经办人修改")},
+        payload_labels={
+            "application": _("申报编号"),
+            "budget": _("总预算（元）"),
+            "objective": _("优化目标"),
+            "selected": _("拟立项项目数"),
+            "excluded": _("已立项、不再列入的申报"),
+            "amount": _("拟资助金额（元）"),
+            "before_amount": _("原金额（元）"),
+            "chosen": _("拟立项"),
+            "before_chosen": _("原为拟立项"),
+            "ends": _("公示结束"),
+            "projects": _("立项项目数"),
+        },
+    )
+)
+
+OBJECTION = workflow.register(
+    workflow.Workflow(
+        model=Objection,
+        event_model=ObjectionEvent,
+        subject="objection",
+        transitions={
+            "handle": t(
+                _("处理异议"),
+                {ObjectionStatus.RECEIVED},
+                ObjectionStatus.HANDLED,
+                "funding.handle_objection",
+                reason_required=True,
+            ),
+        },
+        records={"receive": _("收到异议")},
+    )
+)

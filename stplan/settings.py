@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # After django.contrib.admin: its ready() registers the history tables the admin.py
+    # files left out, read-only; it also installs the audit triggers after migrate.
+    "stplan.audit",
     "stplan.accounts",
     "stplan.guides",
     "stplan.applications",

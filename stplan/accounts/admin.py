@@ -2,13 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from stplan.accounts.models import Invitation, Unit, UnitEvent, User
+from stplan.audit.admin import ReadOnlyAdmin, WorkflowAdmin
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(WorkflowAdmin):
+    """注册审核 moves the status (and writes its reason) through `services.transition_unit`;
+    the admin keeps the unit's particulars, such as the recommender kind."""
+
     list_display = ["name", "credit_code", "kind", "county", "recommender_kind", "status"]
     list_filter = ["status", "kind", "recommender_kind", "county"]
     search_fields = ["name", "credit_code"]
+    readonly_workflow_fields = ("review_reason",)
 
 
 @admin.register(User)
@@ -22,14 +27,8 @@ class StplanUserAdmin(UserAdmin):
 
 
 @admin.register(UnitEvent)
-class UnitEventAdmin(admin.ModelAdmin):
+class UnitEventAdmin(ReadOnlyAdmin):
     list_display = ["unit", "action", "from_status", "to_status", "actor", "at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(Invitation)

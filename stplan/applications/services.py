@@ -22,10 +22,10 @@ from stplan.applications.models import (
     Status,
 )
 from stplan.applications.selectors import prior_counts, recheck
+from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.rules import BatchLimit
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
-from stplan.guides.schema import load_guide_data
 from stplan.notifications import notify
 from stplan.uploads import check_upload
 

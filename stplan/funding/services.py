@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from stplan.accounts.models import User
 from stplan.applications.selectors import latest_version
+from stplan.eligibility.guide import load_guide_data
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
 from stplan.funding.models import FundingPlan, Objection, PlanEvent, PlanItem, PlanStatus
-from stplan.guides.schema import load_guide_data
 from stplan.review.selectors import standings
 
 

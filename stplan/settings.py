@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "stplan.accounts",
+    "stplan.taxonomy",
     "stplan.guides",
     "stplan.applications",
     "stplan.review",

@@ -25,6 +25,7 @@ from stplan.review.models import (
     RoundEvent,
     RoundStatus,
 )
+from stplan.taxonomy.models import FieldOfStudy
 
 EXPERT_FIELDS = (
     "id_number",
@@ -198,8 +199,6 @@ def _expert_text(expert: Expert) -> str:
 
 
 def _application_fields(snapshots):
-    from stplan.review.models import FieldOfStudy
-
     pks = []
     for snapshot in snapshots:
         raw = (snapshot.get("form", {}).get("basic-field_of_study") or [""])[0]

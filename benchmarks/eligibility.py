@@ -16,9 +16,9 @@ from datetime import date, timedelta
 
 from stplan.eligibility.engine import check_batch
 from stplan.eligibility.gc import collector_paused
+from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.identifiers import ric_check_character, uscc_check_character
 from stplan.eligibility.interchange import parse_applications
-from stplan.guides.schema import load_guide_data
 
 KINDS = ["enterprise"] * 6 + ["university", "institute", "hospital", "government", "social_org"]
 QUALIFICATIONS = [

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything, checks lint and formatting, then runs the whole test suite twice:
+# Installs everything, checks lint, formatting and the import layers, then runs the whole test suite twice:
 # on SQLite and on the PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,7 @@ bash scripts/system-packages.sh --browser
 bash scripts/install.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
 
 # Two workers: the machine has two cores, and the suite is mostly CPU-bound.

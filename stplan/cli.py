@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from stplan.eligibility import labels
 from stplan.eligibility.engine import Result, check_batch
+from stplan.eligibility.guide import Direction, Guide, GuideDataError, load_guide_data
 from stplan.eligibility.interchange import InputError, read_batch_file
-from stplan.guides.schema import Direction, Guide, GuideDataError, load_guide_data
 
 EXIT_INPUT_ERROR = 2
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     # files left out, read-only; it also installs the audit triggers after migrate.
     "stplan.audit",
     "stplan.accounts",
+    "stplan.taxonomy",
     "stplan.guides",
     "stplan.applications",
     "stplan.review",

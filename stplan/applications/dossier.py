@@ -12,7 +12,7 @@ from stplan.applications import forms as f
 from stplan.applications.models import Application
 from stplan.eligibility import facts
 from stplan.eligibility.engine import Result, check_application
-from stplan.guides.schema import load_guide_data
+from stplan.eligibility.guide import load_guide_data
 
 SECTIONS = {
     "basic": "基本信息",

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import RecommenderKind, Unit, UnitStatus
 from stplan.eligibility import labels
+from stplan.eligibility.guide import load_guide_data
 from stplan.guides.models import Direction
-from stplan.guides.schema import load_guide_data
-from stplan.review.models import FieldOfStudy
+from stplan.taxonomy.models import FieldOfStudy
 
 ID_TYPES = [("resident_id", "居民身份证"), ("passport", "护照"), ("other", "其他证件")]
 TITLES = [

@@ -6,7 +6,7 @@ from stplan.accounts.models import Role, Unit
 from stplan.applications.models import Application, ApplicationVersion, LimitSlot
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
-from stplan.guides.schema import load_guide_data
+from stplan.eligibility.guide import load_guide_data
 
 
 def visible_applications(user) -> QuerySet[Application]:

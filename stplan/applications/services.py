@@ -21,10 +21,10 @@ from stplan.applications.models import (
 )
 from stplan.applications.selectors import prior_counts, recheck
 from stplan.applications.workflow import APPLICATION, TRANSITIONS
+from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.rules import BatchLimit
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
-from stplan.guides.schema import load_guide_data
 from stplan.uploads import check_upload
 from stplan.workflow import perform
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from stplan.accounts.models import User
 from stplan.review import services
 from stplan.review.defaults import load_review_defaults
-from stplan.review.models import Assignment, AssignmentStatus, Expert, FieldOfStudy, ReviewRound
+from stplan.review.models import Assignment, AssignmentStatus, Expert, ReviewRound
 from stplan.review.selectors import sheet_for
+from stplan.taxonomy.models import FieldOfStudy
 
 PASSWORD = "stplan-demo"
 

@@ -18,7 +18,7 @@ from stplan.demo.review import load_review_demo
 from stplan.guides.models import Direction, Guide
 from stplan.guides.services import load_guide
 from stplan.review.defaults import load_review_defaults
-from stplan.review.models import FieldOfStudy
+from stplan.taxonomy.models import FieldOfStudy
 
 GUIDE = "guilin-2022"
 PASSWORD = "stplan-demo"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from stplan.eligibility import labels
 from stplan.eligibility.facts import Application
 from stplan.eligibility.gc import collector_paused
+from stplan.eligibility.guide import Direction, Guide
 from stplan.eligibility.identifiers import ric_problem, uscc_problem
 from stplan.eligibility.rules import NO_FINDINGS, BatchLimit, Finding
-from stplan.guides.schema import Direction, Guide
 
 # (方向, rule kind, counted key) → applications already counted against that limit.
 PriorCounts = Mapping[tuple[int, str, str], int]

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from stplan.eligibility.facts import Application
 from stplan.eligibility.gc import collector_paused
-from stplan.guides.schema import Guide, GuideDataError, load_guide_data
+from stplan.eligibility.guide import Guide, GuideDataError, load_guide_data
 
 DEFAULT_GUIDE = "guilin-2022"
 MAX_REPORTED_PROBLEMS = 50

@@ -20,7 +20,7 @@ from stplan.eligibility.facts import Application, Organization, Person, Recommen
 from stplan.eligibility.identifiers import ric_birth_date, ric_problem
 
 if TYPE_CHECKING:
-    from stplan.guides.schema import Direction
+    from stplan.eligibility.guide import Direction
 
 Severity = Literal["error", "warning"]
 

@@ -9,10 +9,10 @@ from stplan.accounts.models import User
 from stplan.applications.models import Status
 from stplan.applications.selectors import latest_version
 from stplan.applications.services import fund_application
+from stplan.eligibility.guide import load_guide_data
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
 from stplan.funding.models import FundingPlan, Objection, ObjectionStatus, PlanItem, PlanStatus
-from stplan.guides.schema import load_guide_data
 from stplan.review.selectors import standings
 from stplan.workflow import perform, record
 

@@ -7,7 +7,7 @@ from functools import cached_property
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stplan.guides import schema
+from stplan.eligibility import guide as guide_data
 
 FUNDING_MODE_CHOICES = [
     ("upfront", _("前资助")),
@@ -50,8 +50,8 @@ class Guide(models.Model):
         return self.title
 
     @cached_property
-    def spec(self) -> schema.Guide:
-        return schema.load_guide_data(self.slug)
+    def spec(self) -> guide_data.Guide:
+        return guide_data.load_guide_data(self.slug)
 
 
 class Category(models.Model):
@@ -111,6 +111,6 @@ class Direction(models.Model):
         return f"方向{self.number}：{self.title}"
 
     @cached_property
-    def spec(self) -> schema.Direction:
+    def spec(self) -> guide_data.Direction:
         """The 方向 as the eligibility engine reads it, rebuilt from the stored data."""
-        return schema.Direction.model_validate(self.data)
+        return guide_data.Direction.model_validate(self.data)

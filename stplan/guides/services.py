@@ -1,10 +1,9 @@
 import hashlib
-from importlib import resources
 
 from django.db import transaction
 
+from stplan.eligibility.guide import guide_file, load_guide_data
 from stplan.guides.models import Category, Direction, Guide
-from stplan.guides.schema import load_guide_data
 
 
 @transaction.atomic
@@ -12,7 +11,7 @@ def load_guide(*, slug: str) -> Guide:
     """Copy the guide's data file into the database; running it again changes nothing
     unless the file changed, and 方向 or 类别 the file no longer has are removed."""
     data = load_guide_data(slug)
-    raw = (resources.files("stplan.guides") / "data" / f"{slug}.yaml").read_bytes()
+    raw = guide_file(slug).read_bytes()
     guide, _ = Guide.objects.update_or_create(
         slug=slug,
         defaults={"title": data.title, "year": data.year, "data_sha256": hashlib.sha256(raw).hexdigest()},

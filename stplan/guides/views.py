@@ -1,8 +1,8 @@
 from django.shortcuts import render
 
 from stplan.eligibility import labels
+from stplan.eligibility.guide import load_guide_data
 from stplan.guides import selectors
-from stplan.guides.schema import load_guide_data
 
 
 def guide_list(request):

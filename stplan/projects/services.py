@@ -10,9 +10,9 @@ from stplan.accounts.models import Role, User
 from stplan.applications.dossier import Dossier
 from stplan.applications.forms import raw_data
 from stplan.applications.selectors import latest_version
+from stplan.eligibility.guide import load_guide_data
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
-from stplan.guides.schema import load_guide_data
 from stplan.notifications import notify
 from stplan.projects.models import (
     Acceptance,

@@ -5,16 +5,10 @@ from stplan.review.models import (
     Assignment,
     DeclaredConflict,
     Expert,
-    FieldOfStudy,
     Review,
     ReviewRound,
     ScoreSheet,
 )
-
-
-@admin.register(FieldOfStudy)
-class FieldOfStudyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent"]
 
 
 @admin.register(ScoreSheet)

@@ -4,19 +4,15 @@ import yaml
 from django.db import transaction
 
 from stplan.guides.models import Guide
-from stplan.review.models import FieldOfStudy, ScoreSheet
+from stplan.review.models import ScoreSheet
+from stplan.taxonomy.services import load_fields_of_study
 
 
 @transaction.atomic
 def load_review_defaults(*, guide: Guide) -> None:
     """Add the default fields and score sheets that are missing; never overwrite edits."""
+    load_fields_of_study()
     data = yaml.safe_load((resources.files("stplan.review") / "data" / "defaults.yaml").read_text("utf-8"))
-    for top in data["fields"]:
-        parent, _ = FieldOfStudy.objects.get_or_create(code=top["code"], defaults={"name": top["name"]})
-        for child in top.get("children", []):
-            FieldOfStudy.objects.get_or_create(
-                code=child["code"], defaults={"name": child["name"], "parent": parent}
-            )
     for sheet in data["score_sheets"]:
         ScoreSheet.objects.get_or_create(
             guide=guide,

@@ -12,7 +12,8 @@ from openpyxl.utils import get_column_letter
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
 from stplan.review import services
-from stplan.review.models import Expert, FieldOfStudy
+from stplan.review.models import Expert
+from stplan.taxonomy.models import FieldOfStudy
 
 COLUMNS = [
     ("username", "用户名", True, "登录用户名，字母数字，已存在则更新该专家"),

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stplan.guides.models import Direction
-from stplan.review.models import ConflictKind, Expert, FieldOfStudy, Recommendation, ReviewRound
+from stplan.review.models import ConflictKind, Expert, Recommendation, ReviewRound
+from stplan.taxonomy.models import FieldOfStudy
 
 
 class ExpertForm(forms.ModelForm):

@@ -8,30 +8,8 @@ from stplan.accounts.models import Unit
 from stplan.applications.models import Application
 from stplan.audit import AppendOnly
 from stplan.guides.models import Direction, Guide
+from stplan.taxonomy.models import FieldOfStudy
 from stplan.workflow import Event
-
-
-class FieldOfStudy(models.Model):
-    """学科领域, two levels, maintained by the bureau."""
-
-    code = models.CharField(_("代码"), max_length=20, unique=True)
-    name = models.CharField(_("名称"), max_length=100)
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("上级领域"),
-    )
-
-    class Meta:
-        verbose_name = _("学科领域")
-        verbose_name_plural = _("学科领域")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
 
 class Expert(models.Model):

@@ -25,6 +25,7 @@ from stplan.review.models import (
     RoundStatus,
 )
 from stplan.review.workflow import not_conflicted, round_open
+from stplan.taxonomy.models import FieldOfStudy
 from stplan.workflow import perform, record
 
 EXPERT_FIELDS = (
@@ -215,8 +216,6 @@ def _expert_text(expert: Expert) -> str:
 
 
 def _application_fields(snapshots):
-    from stplan.review.models import FieldOfStudy
-
     pks = []
     for snapshot in snapshots:
         raw = (snapshot.get("form", {}).get("basic-field_of_study") or [""])[0]

@@ -7,7 +7,7 @@ top, so a test changes exactly one fact and sees exactly one error.
 """
 
 from stplan.eligibility.engine import Result
-from stplan.guides.schema import load_guide_data
+from stplan.eligibility.guide import load_guide_data
 from tests.factories import ApplicationData, OrganizationData
 
 GUIDE = load_guide_data("guilin-2022")

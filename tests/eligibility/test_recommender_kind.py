@@ -1,5 +1,5 @@
 from stplan.eligibility.engine import check_application
-from stplan.guides.schema import load_guide_data
+from stplan.eligibility.guide import load_guide_data
 from tests.factories import application
 
 GUIDE = load_guide_data("guilin-2022")

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('applications', '0001_initial'),
         ('guides', '0002_guide_closes_at_guide_opens_at_guide_revision_days'),
+        ('taxonomy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -112,24 +113,10 @@ class Migration(migrations.Migration):
                 'ordering': ['at', 'pk'],
             },
         ),
-        migrations.CreateModel(
-            name='FieldOfStudy',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='review.fieldofstudy', verbose_name='上级领域')),
-            ],
-            options={
-                'verbose_name': '学科领域',
-                'verbose_name_plural': '学科领域',
-                'ordering': ['code'],
-            },
-        ),
         migrations.AddField(
             model_name='expert',
             name='fields',
-            field=models.ManyToManyField(blank=True, related_name='experts', to='review.fieldofstudy', verbose_name='学科领域'),
+            field=models.ManyToManyField(blank=True, related_name='experts', to='taxonomy.fieldofstudy', verbose_name='学科领域'),
         ),
         migrations.CreateModel(
             name='ReviewRound',

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from stplan.guides.schema import GuideDataError
+from stplan.eligibility.guide import GuideDataError
 from stplan.guides.services import load_guide
 
 
 class Command(BaseCommand):
-    help = "把申报指南数据文件（stplan/guides/data/<slug>.yaml）载入数据库；可重复执行。"
+    help = "把申报指南数据文件（stplan/eligibility/data/<slug>.yaml）载入数据库；可重复执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="申报指南标识，如 guilin-2022")

@@ -1,12 +1,13 @@
-"""A 申报指南 as data: the shape of `stplan/guides/data/<slug>.yaml`, read without a database.
+"""A 申报指南 as data: the shape of `stplan/eligibility/data/<slug>.yaml`, read without a database.
 
-The web app copies a guide into its tables (`services.load_guide`); the eligibility
-engine and `stplan check` read the same file directly through `load_guide_data`, so a
-fresh install can check applications before any database exists.
+The eligibility engine and `stplan check` read the file directly through `load_guide_data`,
+so a fresh install can check applications before any database exists; the web app copies
+the same file into its tables (`stplan.guides.services.load_guide`).
 """
 
 from functools import cache, cached_property
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Literal
 
 import yaml
@@ -190,14 +191,22 @@ class Guide(Data):
         )
 
 
+def _data_folder() -> Traversable:
+    return resources.files("stplan.eligibility") / "data"
+
+
 def available_guides() -> list[str]:
-    folder = resources.files("stplan.guides") / "data"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name.removesuffix(".yaml") for p in _data_folder().iterdir() if p.name.endswith(".yaml"))
+
+
+def guide_file(slug: str) -> Traversable:
+    """The guide's data file, whether or not it exists."""
+    return _data_folder() / f"{slug}.yaml"
 
 
 @cache
 def load_guide_data(slug: str) -> Guide:
-    path = resources.files("stplan.guides") / "data" / f"{slug}.yaml"
+    path = guide_file(slug)
     if not path.is_file():
         known = "、".join(available_guides()) or "无"
         raise GuideDataError(f"没有名为 {slug} 的申报指南（现有：{known}）")

@@ -1,4 +1,4 @@
-"""The guide's data file held against the guide's own text (stplan/guides/data/guilin-2022.txt)."""
+"""The guide's data file held against the guide's own text (stplan/eligibility/data/guilin-2022.txt)."""
 
 import re
 from collections import Counter
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from stplan.eligibility import labels
-from stplan.guides.schema import GuideDataError, load_guide_data
+from stplan.eligibility.guide import GuideDataError, load_guide_data
 
 GUIDE = load_guide_data("guilin-2022")
-TEXT = (resources.files("stplan.guides") / "data" / "guilin-2022.txt").read_text(encoding="utf-8")
+TEXT = (resources.files("stplan.eligibility") / "data" / "guilin-2022.txt").read_text(encoding="utf-8")
 PROGRAMME_HEADINGS = set(GUIDE.programmes)
 
 

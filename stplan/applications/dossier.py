@@ -147,6 +147,7 @@ class Dossier:
         basic, lead, leader = self.cleaned("basic"), self.cleaned("lead"), self.cleaned("leader")
         sources, outcomes = self.cleaned("sources"), self.cleaned("outcomes")
         recommender = basic.get("recommender")
+        city = load_guide_data(app.guide.slug).city
         partner_units = {u.credit_code: u for u in _partner_units(self.forms["partners"])}
         data = {
             "id": app.number,
@@ -156,9 +157,9 @@ class Dossier:
             "summary": basic["summary"],
             "submitted_at": (submitted_at or timezone.now()).isoformat(),
             "duration_years": basic["duration_years"],
-            "lead": _organization(app.lead_unit, lead),
+            "lead": _organization(app.lead_unit, lead, city),
             "partners": [
-                _organization(partner_units[row["credit_code"]], row) for row in self.rows("partners")
+                _organization(partner_units[row["credit_code"]], row, city) for row in self.rows("partners")
             ],
             "leader": {
                 "name": app.leader.full_name or app.leader.username,
@@ -221,12 +222,13 @@ def _partner_units(formset) -> list:
     return [form.unit for form in formset.forms if hasattr(form, "unit")]
 
 
-def _organization(unit, figures: dict) -> dict:
+def _organization(unit, figures: dict, city: str) -> dict:
     return {
         "name": unit.name,
         "credit_code": unit.credit_code,
         "kind": unit.kind,
-        "in_guilin": unit.in_guilin,
+        # The interchange format's name for “registered in the guide's city”.
+        "in_guilin": unit.in_city(city),
         "province": unit.province,
         "county": unit.county,
         "qualifications": list(unit.qualifications),

@@ -61,14 +61,14 @@ def rechecks(applications) -> dict[int, Result | None]:
         ] += 1
     everyone = sum(held_by.values(), Counter())
 
-    def refreshed(org: dict) -> dict:
+    def refreshed(org: dict, city: str) -> dict:
         unit = units.get(org["credit_code"])
         if unit is None:
             return org
         return {
             **org,
             "kind": unit.kind,
-            "in_guilin": unit.in_guilin,
+            "in_guilin": unit.in_city(city),
             "province": unit.province,
             "county": unit.county,
             "qualifications": list(unit.qualifications),
@@ -81,14 +81,15 @@ def rechecks(applications) -> dict[int, Result | None]:
             results[application.pk] = None
             continue
         facts = version.snapshot["facts"]
+        guide = load_guide_data(application.guide.slug)
         current = {
             **facts,
-            "lead": refreshed(facts["lead"]),
-            "partners": [refreshed(p) for p in facts["partners"]],
+            "lead": refreshed(facts["lead"], guide.city),
+            "partners": [refreshed(p, guide.city) for p in facts["partners"]],
         }
         others = everyone - held_by.get(application.pk, Counter())
         results[application.pk] = check_application(
-            Facts.model_validate(current), load_guide_data(application.guide.slug), prior_counts=dict(others)
+            Facts.model_validate(current), guide, prior_counts=dict(others)
         )
     return results
 

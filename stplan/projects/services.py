@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from stplan.applications.forms import raw_data
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
-from stplan.guides.schema import load_guide_data
+from stplan.guides.schema import Payments, load_guide_data
 from stplan.notifications import notify
 from stplan.projects.models import (
     Acceptance,
@@ -34,11 +33,6 @@ from stplan.projects.models import (
 from stplan.projects.selectors import missing_report_years
 from stplan.uploads import check_upload
 
-# 分年拨付: the default split of the amount over the years of the project, in percent.
-YEARLY_SPLITS = {1: (100,), 2: (60, 40), 3: (50, 30, 20)}
-# 前资助与后补助结合 (方向28): the part paid on signing and the part after 验收, in percent.
-MIXED_SPLIT = (50, 50)
-
 
 def split(amount: int, percents: tuple[int, ...]) -> list[int]:
     """Integer 元 parts in the given proportions that add up to exactly `amount`."""
@@ -47,18 +41,21 @@ def split(amount: int, percents: tuple[int, ...]) -> list[int]:
     return parts
 
 
-def tranche_plan(*, mode: str, amount: int, years: int) -> list[tuple[str, int]]:
+def tranche_plan(*, mode: str, amount: int, years: int, payments: Payments) -> list[tuple[str, int]]:
+    """The tranches of a project's funding: (condition, amount) in order, split as the
+    guide's `payments` says."""
     if mode == "upfront":
         return [("signing", amount)]
     if mode == "yearly_tranches":
-        splits = getattr(settings, "STPLAN_YEARLY_SPLITS", YEARLY_SPLITS)
-        percents = splits.get(years) or tuple([100 // years] * years)
+        percents = payments.yearly_splits.get(years)
+        if percents is None:
+            raise ServiceError(f"申报指南未规定实施年限{years}年的项目分年拨付的比例。")
         conditions = ["signing", *(f"report:{year}" for year in range(1, years))]
         return list(zip(conditions, split(amount, percents), strict=True))
     if mode == "post_subsidy":
         return [("verification", amount)]
     if mode == "mixed":
-        first, rest = split(amount, MIXED_SPLIT)
+        first, rest = split(amount, payments.mixed_split)
         return [("signing", first), ("acceptance", rest)]
     raise ServiceError(f"资助方式“{mode}”不按项目拨付。")
 
@@ -126,10 +123,13 @@ def create_project(*, item, actor: User) -> Project:
     project.number = f"GLKJ{application.guide.year}-{direction.number:02d}-{project.pk:04d}"
     project.save(update_fields=["number"])
     Contract.objects.create(project=project, content=contract_content(application, item.amount))
-    for sequence, (condition, planned) in enumerate(
-        tranche_plan(mode=project.funding_mode, amount=project.amount, years=direction.duration_years),
-        start=1,
-    ):
+    plan = tranche_plan(
+        mode=project.funding_mode,
+        amount=project.amount,
+        years=direction.duration_years,
+        payments=load_guide_data(application.guide.slug).payments,
+    )
+    for sequence, (condition, planned) in enumerate(plan, start=1):
         Tranche.objects.create(
             project=project, sequence=sequence, condition=condition, planned_amount=planned
         )

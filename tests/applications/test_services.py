@@ -45,6 +45,13 @@ def _canonical(snapshot):
     ).hexdigest()
 
 
+def test_lead_unit_outside_the_guides_city_is_frozen_as_not_local(guide):
+    leader = LeaderFactory(unit=UnitFactory(city="柳州市"))
+    version = submitted_25(guide=guide, leader=leader).versions.get()
+    assert version.snapshot["facts"]["lead"]["in_guilin"] is False
+    assert submitted_25(guide=guide).versions.get().snapshot["facts"]["lead"]["in_guilin"] is True
+
+
 def _through_recommendation(application):
     unit_admin = UnitAdminFactory(unit=application.lead_unit)
     recommender = RecommenderFactory(unit=application.recommender)

@@ -1,11 +1,14 @@
 from datetime import date, timedelta
+from importlib import resources
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from stplan.errors import ServiceError
 from stplan.funding import services as funding
+from stplan.guides.schema import Guide, load_guide_data
 from stplan.projects import selectors, services
 from stplan.projects.models import CreditRecord, ProjectStatus, TrancheStatus
 from tests.world import LeaderFactory, UnitAdminFactory, open_guide, scored_round
@@ -31,7 +34,31 @@ def test_split_adds_up_to_the_amount_in_whole_yuan(amount, percents):
     ],
 )
 def test_tranche_plan_by_funding_mode(mode, years, expected):
-    assert services.tranche_plan(mode=mode, amount=300_000, years=years) == expected
+    payments = load_guide_data("guilin-2022").payments
+    assert services.tranche_plan(mode=mode, amount=300_000, years=years, payments=payments) == expected
+
+
+def _guide_with_payments(payments: dict) -> Guide:
+    path = resources.files("stplan.guides") / "data" / "guilin-2022.yaml"
+    return Guide.model_validate({**yaml.safe_load(path.read_text(encoding="utf-8")), "payments": payments})
+
+
+def test_tranche_plan_follows_the_guides_splits_when_they_differ():
+    guide = _guide_with_payments({"yearly_splits": {3: [40, 40, 20]}, "mixed_split": [30, 70]})
+    assert services.tranche_plan(
+        mode="yearly_tranches", amount=300_000, years=3, payments=guide.payments
+    ) == [("signing", 120_000), ("report:1", 120_000), ("report:2", 60_000)]
+    assert services.tranche_plan(mode="mixed", amount=300_000, years=3, payments=guide.payments) == [
+        ("signing", 90_000),
+        ("acceptance", 210_000),
+    ]
+
+
+def test_tranche_plan_refuses_a_duration_the_guide_gives_no_split_for():
+    guide = _guide_with_payments({"yearly_splits": {3: [50, 30, 20]}, "mixed_split": [50, 50]})
+    with pytest.raises(ServiceError) as refused:
+        services.tranche_plan(mode="yearly_tranches", amount=300_000, years=2, payments=guide.payments)
+    assert str(refused.value) == "申报指南未规定实施年限2年的项目分年拨付的比例。"
 
 
 def _project(guide=None):
@@ -94,13 +121,14 @@ def test_payment_only_when_released_and_the_ledger_reconciles():
     assert book["sections"]["国外智力引进与人才科"].paid == 50_000
 
 
-def test_yearly_tranche_waits_for_the_accepted_report(settings):
+def test_yearly_tranche_waits_for_the_accepted_report():
     project, staff = _project()
     project.funding_mode = "yearly_tranches"
     project.save()
     project.tranches.all().delete()
+    payments = load_guide_data("guilin-2022").payments
     for sequence, (condition, amount) in enumerate(
-        services.tranche_plan(mode="yearly_tranches", amount=50_000, years=2), 1
+        services.tranche_plan(mode="yearly_tranches", amount=50_000, years=2, payments=payments), 1
     ):
         project.tranches.create(sequence=sequence, condition=condition, planned_amount=amount)
     _sign(project, staff)

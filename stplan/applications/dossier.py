@@ -65,6 +65,12 @@ class Dossier:
         dossier._build()
         return dossier
 
+    @classmethod
+    def of_version(cls, application: Application, version) -> "Dossier":
+        """The 申报书 as submitted in `version` (an `ApplicationVersion`), for reading and
+        printing; without a version, as the draft now reads."""
+        return cls.of(application, f.raw_data(version.snapshot["form"]) if version else None)
+
     def _form(self, form_class, **kwargs):
         return form_class(self.data if self.bound else None, **kwargs)
 
@@ -281,6 +287,13 @@ def _shown(bound_field) -> str:
     if str(value) in {str(k) for k in choices}:
         return str({str(k): v for k, v in choices.items()}[str(value)])
     return str(value)
+
+
+def attachment_rows(content) -> list[dict]:
+    """A submission's attachments (`SubmittedApplication.attachments`) with their labels, for listing."""
+    if content is None:
+        return []
+    return [{**a.model_dump(), "label": f.ATTACHMENT_LABELS.get(a.code, a.code)} for a in content.attachments]
 
 
 def display_sections(dossier: Dossier) -> list[DisplaySection]:

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from stplan.accounts.models import Role, Unit
 from stplan.applications.models import Application, ApplicationVersion, LimitSlot, Status
+from stplan.applications.submission import SubmittedApplication, submitted_content
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
 from stplan.guides.schema import load_guide_data
@@ -37,6 +38,21 @@ def prior_counts(application: Application) -> dict[tuple[int, str, str], int]:
 
 def latest_version(application: Application) -> ApplicationVersion | None:
     return application.versions.order_by("-number").first()
+
+
+def latest_content(application: Application) -> SubmittedApplication | None:
+    """What the application's last submission says; None if it was never submitted."""
+    version = latest_version(application)
+    return submitted_content(version) if version else None
+
+
+def latest_contents(applications) -> dict[int, SubmittedApplication]:
+    """`latest_content` for a list in one query, keyed by application pk; the never
+    submitted are left out."""
+    latest: dict[int, ApplicationVersion] = {}
+    for version in ApplicationVersion.objects.filter(application__in=list(applications)).order_by("number"):
+        latest[version.application_id] = version
+    return {pk: submitted_content(version) for pk, version in latest.items()}
 
 
 def recheck(application: Application) -> Result | None:

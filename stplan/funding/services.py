@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from stplan.accounts.models import User
-from stplan.applications.selectors import latest_version
+from stplan.applications.selectors import latest_contents
+from stplan.applications.submission import SubmittedApplication
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
 from stplan.funding.models import FundingPlan, Objection, PlanEvent, PlanItem, PlanStatus
@@ -19,10 +20,11 @@ def _staff(actor: User) -> None:
         raise ServiceError("只有科技局经办人可以编制立项方案。")
 
 
-def default_amount(application, fundable_max: int) -> int:
+def default_amount(application, content: SubmittedApplication | None) -> int:
+    """The amount a plan starts from: what the guide allows the submission, within its 子类's cap."""
     direction = load_guide_data(application.guide.slug).direction(application.direction.number)
-    version = latest_version(application)
-    track = version.snapshot["facts"].get("track") if version else None
+    fundable_max = content.fundable_max if content else 0
+    track = content.track if content else None
     cap = direction.tracks[track].amount_max if track and track in direction.tracks else None
     amount = fundable_max if cap is None else min(fundable_max, cap)
     if direction.amount.kind == "fixed":
@@ -54,15 +56,16 @@ def create_plan(
         section_budgets=section_budgets or {},
         created_by=actor,
     )
-    for standing in standings(review_round):
-        version = latest_version(standing.application)
-        fundable_max = version.snapshot["result"]["fundable_max"] if version else 0
+    ranked = standings(review_round)
+    contents = latest_contents([s.application for s in ranked])
+    for standing in ranked:
+        content = contents.get(standing.application.pk)
         PlanItem.objects.create(
             plan=plan,
             application=standing.application,
             score=standing.score,
-            fundable_max=fundable_max,
-            amount=default_amount(standing.application, fundable_max),
+            fundable_max=content.fundable_max if content else 0,
+            amount=default_amount(standing.application, content),
         )
     PlanEvent.objects.create(
         plan=plan, actor=actor, action="create", after={"budget": total_budget, "objective": objective}
@@ -91,11 +94,12 @@ def limits(plan: FundingPlan) -> optimizer.Limits:
 
 
 def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
-    items = plan.items.select_related("application__direction__category")
+    items = list(plan.items.select_related("application__direction__category"))
+    contents = latest_contents([item.application for item in items])
     result = []
     for item in items:
-        version = latest_version(item.application)
-        track = version.snapshot["facts"].get("track") if version else None
+        content = contents.get(item.application_id)
+        track = content.track if content else None
         direction = item.application.direction
         result.append(
             optimizer.Candidate(

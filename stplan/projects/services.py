@@ -6,9 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stplan.accounts.models import Role, User
-from stplan.applications.dossier import Dossier
-from stplan.applications.forms import raw_data
-from stplan.applications.selectors import latest_version
+from stplan.applications.selectors import latest_content
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
 from stplan.guides.schema import Payments, load_guide_data
@@ -65,39 +63,33 @@ def _event(project: Project, actor: User, action: str, **detail) -> None:
 
 
 def contract_content(application, amount: int) -> dict:
-    version = latest_version(application)
-    dossier = Dossier.of(application, raw_data(version.snapshot["form"]))
-    basic, content, sources = dossier.cleaned("basic"), dossier.cleaned("content"), dossier.cleaned("sources")
+    content = latest_content(application)
     guide = load_guide_data(application.guide.slug)
     labels = {code: f"{m.label}（{m.unit}）" for code, m in guide.metrics.items()}
-    requested = sources.get("city") or 0
-    years = [
-        {
-            "year": i + 1,
-            **{k: form.cleaned_data.get(k) or 0 for k in ("equipment", "business", "labor", "indirect")},
-        }
-        for i, form in enumerate(dossier.forms["budget_years"].forms)
-    ]
+    sources = content.budget_sources
     return {
-        "title": application.title,
-        "direction": f"方向{application.direction.number} {application.direction.title}",
-        "objectives": content.get("research_content", ""),
+        "title": content.title,
+        "direction": f"方向{content.direction_number} {content.direction_title}",
+        "objectives": content.research_content,
         "indicators": [
             {"metric": code, "label": labels.get(code, code), "committed": value}
-            for code, value in version.snapshot.get("indicators", {}).items()
+            for code, value in content.indicators.items()
         ],
-        "schedule": {"start": str(basic.get("start_date", "")), "end": str(basic.get("end_date", ""))},
+        "schedule": {
+            "start": content.start_date.isoformat() if content.start_date else "",
+            "end": content.end_date.isoformat() if content.end_date else "",
+        },
         "budget": {
             "city": amount,
-            "city_requested": requested,
-            "self_raised": sources.get("self_raised") or 0,
-            "other": sources.get("other") or 0,
-            "years": years,
+            "city_requested": sources.city,
+            "self_raised": sources.self_raised,
+            "other": sources.other,
+            "years": [y.model_dump() for y in content.budget_years],
         },
         "parties": {
             "bureau": guide.issuer,
             "lead_unit": application.lead_unit.name,
-            "partners": [p["name"] for p in version.snapshot["facts"].get("partners", [])],
+            "partners": [p.name for p in content.partners],
             "leader": str(application.leader),
         },
     }
@@ -107,10 +99,9 @@ def contract_content(application, amount: int) -> dict:
 def create_project(*, item, actor: User) -> Project:
     application = item.application
     direction = application.direction
-    version = latest_version(application)
-    form = version.snapshot["form"] if version else {}
-    start = _date(form.get("basic-start_date"), timezone.localdate())
-    end = _date(form.get("basic-end_date"), date(start.year + direction.duration_years - 1, 12, 31))
+    content = latest_content(application)
+    start = (content.start_date if content else None) or timezone.localdate()
+    end = (content.end_date if content else None) or date(start.year + direction.duration_years - 1, 12, 31)
     project = Project.objects.create(
         application=application,
         plan_item=item,
@@ -140,13 +131,6 @@ def create_project(*, item, actor: User) -> Project:
         body=f"您的项目已立项（{project.number}），资助{project.amount:,}元。请登录系统确认任务书。",
     )
     return project
-
-
-def _date(raw, default: date) -> date:
-    try:
-        return date.fromisoformat((raw or [""])[0])
-    except ValueError:
-        return default
 
 
 CONTRACT_STEPS = {

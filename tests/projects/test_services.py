@@ -3,6 +3,7 @@ from importlib import resources
 
 import pytest
 import yaml
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -92,6 +93,20 @@ def test_contract_carries_the_decided_amount_and_committed_indicators():
         }
     ]
     assert content["parties"]["lead_unit"] == project.application.lead_unit.name
+    assert content["parties"]["partners"] == []
+    assert content["title"] == "新型柔性传感材料研究"
+    assert content["objectives"] == "1. 关键技术攻关；2. 样机研制与测试；3. 示范应用与推广。"
+    start_year = timezone.localtime(project.application.versions.get().submitted_at).year + 1
+    assert content["schedule"] == {"start": f"{start_year}-01-01", "end": f"{start_year + 1}-12-31"}
+    assert (project.starts_on, project.ends_on) == (date(start_year, 1, 1), date(start_year + 1, 12, 31))
+    year = {"equipment": 12_500, "business": 25_000, "labor": 6_250, "indirect": 6_250}
+    assert content["budget"] == {
+        "city": 50_000,
+        "city_requested": 50_000,
+        "self_raised": 50_000,
+        "other": 0,
+        "years": [{"year": 1, **year}, {"year": 2, **year}],
+    }
 
 
 def test_contract_steps_go_in_order_and_signing_releases_the_upfront_payment():

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -117,7 +118,7 @@ def _expert_event():
 
 
 def _round_event():
-    return RoundEvent.objects.get(review_round=_published_task().round)
+    return RoundEvent.objects.get(review_round=_published_task().round, action="publish")
 
 
 def _assignment_event():
@@ -245,7 +246,7 @@ def test_history_upsert_is_refused():
 def test_cascade_delete_reaching_history_is_refused():
     task = _published_task()
     (event,) = task.events.all()
-    with pytest.raises(HistoryIsAppendOnly, match=r"^评审分配记录不可删除$"), transaction.atomic():
+    with pytest.raises(ProtectedError), transaction.atomic():
         task.delete()
     assert Assignment.objects.filter(pk=task.pk).exists()
     assert AssignmentEvent.objects.filter(pk=event.pk).exists()
@@ -348,7 +349,7 @@ def chief_client(client, superuser):
 
 def test_admin_edit_is_logged_and_its_log_entry_cannot_be_rewritten(chief_client, superuser):
     response = chief_client.post(
-        reverse("admin:review_fieldofstudy_add"), {"code": "TEST-01", "name": "材料科学", "parent": ""}
+        reverse("admin:taxonomy_fieldofstudy_add"), {"code": "TEST-01", "name": "材料科学", "parent": ""}
     )
     assert response.status_code == 302
     entry = LogEntry.objects.get(object_id=str(FieldOfStudy.objects.get(code="TEST-01").pk))
@@ -566,7 +567,7 @@ def test_admin_refuses_to_delete_a_user_whose_admin_log_would_go_with_it(chief_c
     deputy_client = Client()
     deputy_client.force_login(colleague)
     deputy_client.post(
-        reverse("admin:review_fieldofstudy_add"), {"code": "TEST-02", "name": "化学", "parent": ""}
+        reverse("admin:taxonomy_fieldofstudy_add"), {"code": "TEST-02", "name": "化学", "parent": ""}
     )
     assert LogEntry.objects.filter(user=colleague).count() == 1
     delete = reverse("admin:accounts_user_delete", args=[colleague.pk])

@@ -62,9 +62,9 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def in_guilin(self) -> bool:
-        return self.city.strip() == "桂林市"
+    def in_city(self, city: str) -> bool:
+        """Whether the unit is registered in `city` (a guide's `city`, e.g. 桂林市)."""
+        return self.city.strip() == city.strip()
 
     @property
     def is_approved(self) -> bool:

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from stplan.accounts.models import Unit
 from stplan.applications import exports, selectors, services
-from stplan.applications.dossier import Dossier, display_sections
-from stplan.applications.forms import ATTACHMENT_LABELS, raw_data
+from stplan.applications.dossier import Dossier, attachment_rows, display_sections
 from stplan.applications.models import Status
+from stplan.applications.submission import submitted_content
 from stplan.eligibility import labels
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
@@ -91,7 +91,8 @@ def review(request, pk):
                 messages.success(request, f"{application.number}：{services.TRANSITIONS[decision].label}。")
                 return redirect("applications:desk")
     version = selectors.latest_version(application)
-    dossier = Dossier.of(application, raw_data(version.snapshot["form"]) if version else None)
+    dossier = Dossier.of_version(application, version)
+    content = submitted_content(version) if version else None
     return render(
         request,
         "applications/review.html",
@@ -102,10 +103,7 @@ def review(request, pk):
             "sections": display_sections(dossier),
             "errors": errors,
             "overrides": application.overrides.select_related("officer"),
-            "attachments": [
-                {**a, "label": ATTACHMENT_LABELS.get(a["code"], a["code"])}
-                for a in (version.snapshot["attachments"] if version else [])
-            ],
+            "attachments": attachment_rows(content),
             "events": application.events.select_related("actor"),
             "can_decide": application.status == Status.RECOMMENDED,
             "posted": request.POST,

@@ -65,6 +65,12 @@ class Dossier:
         dossier._build()
         return dossier
 
+    @classmethod
+    def of_version(cls, application: Application, version) -> "Dossier":
+        """The 申报书 as submitted in `version` (an `ApplicationVersion`), for reading and
+        printing; without a version, as the draft now reads."""
+        return cls.of(application, f.raw_data(version.snapshot["form"]) if version else None)
+
     def _form(self, form_class, **kwargs):
         return form_class(self.data if self.bound else None, **kwargs)
 
@@ -147,6 +153,7 @@ class Dossier:
         basic, lead, leader = self.cleaned("basic"), self.cleaned("lead"), self.cleaned("leader")
         sources, outcomes = self.cleaned("sources"), self.cleaned("outcomes")
         recommender = basic.get("recommender")
+        city = load_guide_data(app.guide.slug).city
         partner_units = {u.credit_code: u for u in _partner_units(self.forms["partners"])}
         data = {
             "id": app.number,
@@ -156,9 +163,9 @@ class Dossier:
             "summary": basic["summary"],
             "submitted_at": (submitted_at or timezone.now()).isoformat(),
             "duration_years": basic["duration_years"],
-            "lead": _organization(app.lead_unit, lead),
+            "lead": _organization(app.lead_unit, lead, city),
             "partners": [
-                _organization(partner_units[row["credit_code"]], row) for row in self.rows("partners")
+                _organization(partner_units[row["credit_code"]], row, city) for row in self.rows("partners")
             ],
             "leader": {
                 "name": app.leader.full_name or app.leader.username,
@@ -221,12 +228,13 @@ def _partner_units(formset) -> list:
     return [form.unit for form in formset.forms if hasattr(form, "unit")]
 
 
-def _organization(unit, figures: dict) -> dict:
+def _organization(unit, figures: dict, city: str) -> dict:
     return {
         "name": unit.name,
         "credit_code": unit.credit_code,
         "kind": unit.kind,
-        "in_guilin": unit.in_guilin,
+        # The interchange format's name for “registered in the guide's city”.
+        "in_guilin": unit.in_city(city),
         "province": unit.province,
         "county": unit.county,
         "qualifications": list(unit.qualifications),
@@ -279,6 +287,13 @@ def _shown(bound_field) -> str:
     if str(value) in {str(k) for k in choices}:
         return str({str(k): v for k, v in choices.items()}[str(value)])
     return str(value)
+
+
+def attachment_rows(content) -> list[dict]:
+    """A submission's attachments (`SubmittedApplication.attachments`) with their labels, for listing."""
+    if content is None:
+        return []
+    return [{**a.model_dump(), "label": f.ATTACHMENT_LABELS.get(a.code, a.code)} for a in content.attachments]
 
 
 def display_sections(dossier: Dossier) -> list[DisplaySection]:

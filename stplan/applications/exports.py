@@ -39,11 +39,12 @@ def applications_xlsx(applications) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
     applications = list(applications)
     results = selectors.rechecks(applications)
+    contents = selectors.latest_contents(applications)
     for application in applications:
         result = results[application.pk]
         findings = result.findings if result else ()
-        version = selectors.latest_version(application)
-        requested = version.snapshot["facts"]["funding"]["requested"] if version else None
+        content = contents.get(application.pk)
+        requested = content.requested_city_funds if content else None
         sheet.append(
             [
                 application.number,

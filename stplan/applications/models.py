@@ -82,6 +82,9 @@ class ApplicationVersion(AppendOnly):
     number = models.PositiveIntegerField(_("版本"))
     snapshot = models.JSONField(_("申报书"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The guide data (`Guide.data_sha256`) the version was checked against at submission;
+    # empty for versions submitted before it was recorded.
+    guide_sha256 = models.CharField(_("审查所依据的指南数据 SHA-256"), max_length=64, blank=True, default="")
     submitted_at = models.DateTimeField(_("提交时间"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -4,13 +4,12 @@ signature and seal block for every unit."""
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from stplan.applications.dossier import Dossier, display_sections
-from stplan.applications.forms import ATTACHMENT_LABELS, raw_data
+from stplan.applications.dossier import Dossier, attachment_rows, display_sections
+from stplan.applications.submission import submitted_content
 
 
 def application_pdf(*, application, version=None) -> bytes:
-    data = raw_data(version.snapshot["form"]) if version else None
-    dossier = Dossier.of(application, data)
+    dossier = Dossier.of_version(application, version)
     units = [
         application.lead_unit.name,
         *(form.unit.name for form in dossier.forms["partners"].forms if hasattr(form, "unit")),
@@ -24,10 +23,7 @@ def application_pdf(*, application, version=None) -> bytes:
             "forms": dossier.forms,
             "units": units,
             "sections": display_sections(dossier),
-            "attachments": [
-                {**a, "label": ATTACHMENT_LABELS.get(a["code"], a["code"])}
-                for a in (version.snapshot["attachments"] if version else [])
-            ],
+            "attachments": attachment_rows(submitted_content(version) if version else None),
         },
     )
     return HTML(string=html).write_pdf()

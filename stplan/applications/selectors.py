@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from stplan.accounts.models import Role, Unit
 from stplan.applications.models import Application, ApplicationVersion, LimitSlot
+from stplan.applications.submission import SubmittedApplication, submitted_content
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
 from stplan.eligibility.guide import load_guide_data
@@ -40,6 +41,21 @@ def latest_version(application: Application) -> ApplicationVersion | None:
     return application.versions.order_by("-number").first()
 
 
+def latest_content(application: Application) -> SubmittedApplication | None:
+    """What the application's last submission says; None if it was never submitted."""
+    version = latest_version(application)
+    return submitted_content(version) if version else None
+
+
+def latest_contents(applications) -> dict[int, SubmittedApplication]:
+    """`latest_content` for a list in one query, keyed by application pk; the never
+    submitted are left out."""
+    latest: dict[int, ApplicationVersion] = {}
+    for version in ApplicationVersion.objects.filter(application__in=list(applications)).order_by("number"):
+        latest[version.application_id] = version
+    return {pk: submitted_content(version) for pk, version in latest.items()}
+
+
 def recheck(application: Application) -> Result | None:
     """The submitted facts checked again with the units' current registry records (资质,
     性质, 所在地) and the places now taken: what the 形审 desk puts before the officer."""
@@ -62,14 +78,14 @@ def rechecks(applications) -> dict[int, Result | None]:
         ] += 1
     everyone = sum(held_by.values(), Counter())
 
-    def refreshed(org: dict) -> dict:
+    def refreshed(org: dict, city: str) -> dict:
         unit = units.get(org["credit_code"])
         if unit is None:
             return org
         return {
             **org,
             "kind": unit.kind,
-            "in_guilin": unit.in_guilin,
+            "in_guilin": unit.in_city(city),
             "province": unit.province,
             "county": unit.county,
             "qualifications": list(unit.qualifications),
@@ -82,14 +98,15 @@ def rechecks(applications) -> dict[int, Result | None]:
             results[application.pk] = None
             continue
         facts = version.snapshot["facts"]
+        guide = load_guide_data(application.guide.slug)
         current = {
             **facts,
-            "lead": refreshed(facts["lead"]),
-            "partners": [refreshed(p) for p in facts["partners"]],
+            "lead": refreshed(facts["lead"], guide.city),
+            "partners": [refreshed(p, guide.city) for p in facts["partners"]],
         }
         others = everyone - held_by.get(application.pk, Counter())
         results[application.pk] = check_application(
-            Facts.model_validate(current), load_guide_data(application.guide.slug), prior_counts=dict(others)
+            Facts.model_validate(current), guide, prior_counts=dict(others)
         )
     return results
 

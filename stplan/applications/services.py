@@ -205,6 +205,7 @@ def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
     attachments = application.attachments.filter(removed_at=None)
     snapshot = {
         "guide": application.guide.slug,
+        "guide_sha256": application.guide.data_sha256,
         "number": application.number,
         "direction": {"number": application.direction.number, "title": application.direction.title},
         "lead_unit": {"name": application.lead_unit.name, "credit_code": application.lead_unit.credit_code},
@@ -226,6 +227,7 @@ def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
         number=application.version,
         snapshot=snapshot,
         sha256=_canonical_sha256(snapshot),
+        guide_sha256=application.guide.data_sha256,
         submitted_at=now,
         submitted_by=actor,
     )

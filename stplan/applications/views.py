@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from stplan.accounts.models import Role, Unit, UnitStatus
 from stplan.applications import selectors, services
 from stplan.applications.dossier import SECTIONS, Dossier, display_sections
-from stplan.applications.forms import ATTACHMENT_LABELS, LIST_LIMITS, AttachmentUploadForm, raw_data
+from stplan.applications.forms import ATTACHMENT_LABELS, LIST_LIMITS, AttachmentUploadForm
 from stplan.applications.models import Application, Attachment, Status
+from stplan.applications.submission import submitted_content
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
 from stplan.web import object_id
@@ -297,7 +298,7 @@ def act(request, pk, action):
 def version_detail(request, pk, number):
     application = _visible(request, pk)
     version = get_object_or_404(application.versions, number=number)
-    dossier = Dossier.of(application, raw_data(version.snapshot["form"]))
+    dossier = Dossier.of_version(application, version)
     return render(
         request,
         "applications/version.html",
@@ -305,6 +306,8 @@ def version_detail(request, pk, number):
             "application": application,
             "version": version,
             "sections": display_sections(dossier),
+            "content": submitted_content(version),
+            # The automatic findings at submission, as frozen.
             "snapshot": version.snapshot,
         },
     )

@@ -22,6 +22,16 @@ ALSO_APPEND_ONLY = ("admin.LogEntry",)
 FROZEN_WHEN = {
     "review.Review": "OLD.submitted_at IS NOT NULL",  # a submitted score
 }
+# The one update a frozen row still takes: the workflow kernel revoking a submitted score
+# after a late conflict moves its status and nothing else.
+FROZEN_EXCEPT_UPDATE = {
+    "review.Review": (
+        "OLD.status = 'submitted' AND NEW.status = 'revoked' AND NEW.total = OLD.total"
+        " AND NEW.scores = OLD.scores AND NEW.comments = OLD.comments"
+        " AND NEW.overall_comment = OLD.overall_comment AND NEW.recommendation = OLD.recommendation"
+        " AND NEW.submitted_at = OLD.submitted_at"
+    ),
+}
 
 
 def __getattr__(name: str):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import translation
 
-from stplan.audit import ALSO_APPEND_ONLY, FROZEN_WHEN
+from stplan.audit import ALSO_APPEND_ONLY, FROZEN_EXCEPT_UPDATE, FROZEN_WHEN
 from stplan.audit.models import append_only_models, installed_models
 
 PREFIX = "stplan_audit_"
@@ -70,7 +70,9 @@ def guards() -> list[Guard]:
                 table = model._meta.db_table
                 for operation, verb in VERBS.items():
                     message = f"{model._meta.verbose_name}已锁定，不可{verb}（{table}：{condition}）"
-                    result.append(Guard(table, operation, message, condition))
+                    allowed = FROZEN_EXCEPT_UPDATE.get(label) if operation == "UPDATE" else None
+                    when = f"({condition}) AND NOT ({allowed})" if allowed else condition
+                    result.append(Guard(table, operation, message, when))
     return result
 
 

@@ -11,7 +11,7 @@ from importlib.resources.abc import Traversable
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from stplan.eligibility.labels import yuan
 from stplan.eligibility.rules import AnyRule
@@ -85,9 +85,37 @@ class Metric(Data):
     unit: str
 
 
+class Payments(Data):
+    """How a project's 市财政资助 is paid out, in whole percent of the funded amount."""
+
+    # 分年拨付: years of the project → the part paid on signing, then after each year's report.
+    yearly_splits: dict[int, tuple[StrictInt, ...]]
+    # 前资助与后补助结合: the part paid on signing and the part paid after 验收.
+    mixed_split: tuple[StrictInt, ...]
+    interpretation: str | None = None
+
+    @model_validator(mode="after")
+    def _splits(self) -> "Payments":
+        checks = [("payments.mixed_split", 2, self.mixed_split)]
+        for years, split in self.yearly_splits.items():
+            if years < 1:
+                raise ValueError(f"payments.yearly_splits 的年数须为正整数，现为{years}")
+            checks.append((f"payments.yearly_splits 中{years}年", years, split))
+        for what, parts, split in checks:
+            if len(split) != parts:
+                raise ValueError(f"{what}的拨付比例应为{parts}个数，现为{len(split)}个")
+            if any(p <= 0 for p in split):
+                raise ValueError(f"{what}的拨付比例须为正整数，现为{list(split)}")
+            if sum(split) != 100:
+                raise ValueError(f"{what}的拨付比例之和须为100，现为{sum(split)}（{list(split)}）")
+        return self
+
+
 class Direction(Data):
     number: int
     title: str
+    # The guide's city, which every 方向 inherits (rules name it in their messages).
+    city: str
     programme: str
     category: str
     section: str
@@ -159,10 +187,24 @@ class Guide(Data):
     # Who issues the guide and what its programme is called, as the printed forms say it.
     issuer: str
     programme_name: str
+    # Where applicants must be registered to count as local (lead_in_guilin and the like).
+    city: str
+    payments: Payments
     programmes: tuple[str, ...]
     categories: tuple[Category, ...]
     metrics: dict[str, Metric]
     directions: tuple[Direction, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _directions_inherit_city(cls, data):
+        if isinstance(data, dict) and "city" in data:
+            directions = data.get("directions") or ()
+            data = {
+                **data,
+                "directions": [{"city": data["city"], **d} if isinstance(d, dict) else d for d in directions],
+            }
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> "Guide":
@@ -176,6 +218,13 @@ class Guide(Data):
             for target in d.targets:
                 if target.metric not in self.metrics:
                     raise ValueError(f"方向{d.number}的考核指标 {target.metric} 未在 metrics 中定义")
+            if d.city != self.city:
+                raise ValueError(f"方向{d.number}的城市“{d.city}”与指南的城市“{self.city}”不一致")
+            if d.funding_mode == "yearly_tranches" and d.duration_years not in self.payments.yearly_splits:
+                raise ValueError(
+                    f"方向{d.number}分年拨付、实施年限{d.duration_years}年，"
+                    f"payments.yearly_splits 中没有{d.duration_years}年的拨付比例"
+                )
         return self
 
     def direction(self, number: int) -> Direction | None:

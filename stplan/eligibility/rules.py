@@ -218,7 +218,8 @@ class LeadInGuilin(Rule):
     def problem(self, app, direction):
         if app.lead.in_guilin:
             return None
-        return f"本方向申报单位应在桂林市注册，牵头单位“{app.lead.name}”未在桂林市注册。"
+        city = direction.city
+        return f"本方向申报单位应在{city}注册，牵头单位“{app.lead.name}”未在{city}注册。"
 
 
 class LeadQualification(Rule):
@@ -360,7 +361,7 @@ class LeaderTalentCategory(Rule):
             return None
         stated = "未填写人才类别" if category is None else f"为第{category}类人才"
         return (
-            f"项目负责人须符合桂林市高层次人才分类目录第{self.max_category}类以上（含）认定条件，"
+            f"项目负责人须符合{direction.city}高层次人才分类目录第{self.max_category}类以上（含）认定条件，"
             f"项目负责人{stated}。"
         )
 

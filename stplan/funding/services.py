@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from stplan.accounts.models import User
 from stplan.applications.models import Status
-from stplan.applications.selectors import latest_version
+from stplan.applications.selectors import latest_contents
 from stplan.applications.services import fund_application
+from stplan.applications.submission import SubmittedApplication
 from stplan.eligibility.guide import load_guide_data
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
@@ -33,10 +34,11 @@ def _fixed_amount(application) -> int | None:
     return direction.amount.amount if direction.amount.kind == "fixed" else None
 
 
-def default_amount(application, fundable_max: int) -> int:
+def default_amount(application, content: SubmittedApplication | None) -> int:
+    """The amount a plan starts from: what the guide allows the submission, within its 子类's cap."""
     direction = load_guide_data(application.guide.slug).direction(application.direction.number)
-    version = latest_version(application)
-    track = version.snapshot["facts"].get("track") if version else None
+    fundable_max = content.fundable_max if content else 0
+    track = content.track if content else None
     cap = direction.tracks[track].amount_max if track and track in direction.tracks else None
     amount = fundable_max if cap is None else min(fundable_max, cap)
     if direction.amount.kind == "fixed":
@@ -71,18 +73,19 @@ def create_plan(
         created_by=actor,
     )
     excluded = []
-    for standing in standings(review_round):
+    ranked = standings(review_round)
+    contents = latest_contents([s.application for s in ranked])
+    for standing in ranked:
         if standing.application.status == Status.FUNDED:
             excluded.append(standing.application.number)
             continue
-        version = latest_version(standing.application)
-        fundable_max = version.snapshot["result"]["fundable_max"] if version else 0
+        content = contents.get(standing.application.pk)
         PlanItem.objects.create(
             plan=plan,
             application=standing.application,
             score=standing.score,
-            fundable_max=fundable_max,
-            amount=default_amount(standing.application, fundable_max),
+            fundable_max=content.fundable_max if content else 0,
+            amount=default_amount(standing.application, content),
         )
     record(
         plan,
@@ -114,11 +117,12 @@ def limits(plan: FundingPlan) -> optimizer.Limits:
 
 
 def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
-    items = plan.items.select_related("application__direction__category")
+    items = list(plan.items.select_related("application__direction__category"))
+    contents = latest_contents([item.application for item in items])
     result = []
     for item in items:
-        version = latest_version(item.application)
-        track = version.snapshot["facts"].get("track") if version else None
+        content = contents.get(item.application_id)
+        track = content.track if content else None
         direction = item.application.direction
         result.append(
             optimizer.Candidate(

@@ -112,5 +112,7 @@ class Direction(models.Model):
 
     @cached_property
     def spec(self) -> guide_data.Direction:
-        """The 方向 as the eligibility engine reads it, rebuilt from the stored data."""
-        return guide_data.Direction.model_validate(self.data)
+        """The 方向 as the eligibility engine reads it, rebuilt from the stored data; a row
+        stored before 方向 carried the guide's city takes it from the guide's file."""
+        data = self.data if "city" in self.data else {**self.data, "city": self.guide.spec.city}
+        return guide_data.Direction.model_validate(data)

@@ -2,15 +2,12 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stplan.accounts.models import Role, User
-from stplan.applications.dossier import Dossier
-from stplan.applications.forms import raw_data
-from stplan.applications.selectors import latest_version
-from stplan.eligibility.guide import load_guide_data
+from stplan.applications.selectors import latest_content
+from stplan.eligibility.guide import Payments, load_guide_data
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
 from stplan.notifications import notify
@@ -36,11 +33,6 @@ from stplan.projects.workflow import CONTRACT, project_open
 from stplan.uploads import check_upload
 from stplan.workflow import perform, record
 
-# 分年拨付: the default split of the amount over the years of the project, in percent.
-YEARLY_SPLITS = {1: (100,), 2: (60, 40), 3: (50, 30, 20)}
-# 前资助与后补助结合 (方向28): the part paid on signing and the part after 验收, in percent.
-MIXED_SPLIT = (50, 50)
-
 
 def split(amount: int, percents: tuple[int, ...]) -> list[int]:
     """Integer 元 parts in the given proportions that add up to exactly `amount`."""
@@ -49,56 +41,53 @@ def split(amount: int, percents: tuple[int, ...]) -> list[int]:
     return parts
 
 
-def tranche_plan(*, mode: str, amount: int, years: int) -> list[tuple[str, int]]:
+def tranche_plan(*, mode: str, amount: int, years: int, payments: Payments) -> list[tuple[str, int]]:
+    """The tranches of a project's funding: (condition, amount) in order, split as the
+    guide's `payments` says."""
     if mode == "upfront":
         return [("signing", amount)]
     if mode == "yearly_tranches":
-        splits = getattr(settings, "STPLAN_YEARLY_SPLITS", YEARLY_SPLITS)
-        percents = splits.get(years) or tuple([100 // years] * years)
+        percents = payments.yearly_splits.get(years)
+        if percents is None:
+            raise ServiceError(f"申报指南未规定实施年限{years}年的项目分年拨付的比例。")
         conditions = ["signing", *(f"report:{year}" for year in range(1, years))]
         return list(zip(conditions, split(amount, percents), strict=True))
     if mode == "post_subsidy":
         return [("verification", amount)]
     if mode == "mixed":
-        first, rest = split(amount, MIXED_SPLIT)
+        first, rest = split(amount, payments.mixed_split)
         return [("signing", first), ("acceptance", rest)]
     raise ServiceError(f"资助方式“{mode}”不按项目拨付。")
 
 
 def contract_content(application, amount: int) -> dict:
-    version = latest_version(application)
-    dossier = Dossier.of(application, raw_data(version.snapshot["form"]))
-    basic, content, sources = dossier.cleaned("basic"), dossier.cleaned("content"), dossier.cleaned("sources")
+    content = latest_content(application)
     guide = load_guide_data(application.guide.slug)
     labels = {code: f"{m.label}（{m.unit}）" for code, m in guide.metrics.items()}
-    requested = sources.get("city") or 0
-    years = [
-        {
-            "year": i + 1,
-            **{k: form.cleaned_data.get(k) or 0 for k in ("equipment", "business", "labor", "indirect")},
-        }
-        for i, form in enumerate(dossier.forms["budget_years"].forms)
-    ]
+    sources = content.budget_sources
     return {
-        "title": application.title,
-        "direction": f"方向{application.direction.number} {application.direction.title}",
-        "objectives": content.get("research_content", ""),
+        "title": content.title,
+        "direction": f"方向{content.direction_number} {content.direction_title}",
+        "objectives": content.research_content,
         "indicators": [
             {"metric": code, "label": labels.get(code, code), "committed": value}
-            for code, value in version.snapshot.get("indicators", {}).items()
+            for code, value in content.indicators.items()
         ],
-        "schedule": {"start": str(basic.get("start_date", "")), "end": str(basic.get("end_date", ""))},
+        "schedule": {
+            "start": content.start_date.isoformat() if content.start_date else "",
+            "end": content.end_date.isoformat() if content.end_date else "",
+        },
         "budget": {
             "city": amount,
-            "city_requested": requested,
-            "self_raised": sources.get("self_raised") or 0,
-            "other": sources.get("other") or 0,
-            "years": years,
+            "city_requested": sources.city,
+            "self_raised": sources.self_raised,
+            "other": sources.other,
+            "years": [y.model_dump() for y in content.budget_years],
         },
         "parties": {
             "bureau": guide.issuer,
             "lead_unit": application.lead_unit.name,
-            "partners": [p["name"] for p in version.snapshot["facts"].get("partners", [])],
+            "partners": [p.name for p in content.partners],
             "leader": str(application.leader),
         },
     }
@@ -114,10 +103,9 @@ def create_projects_of_plan(plan, *, event, actor: User) -> None:
 def create_project(*, item, actor: User) -> Project:
     application = item.application
     direction = application.direction
-    version = latest_version(application)
-    form = version.snapshot["form"] if version else {}
-    start = _date(form.get("basic-start_date"), timezone.localdate())
-    end = _date(form.get("basic-end_date"), date(start.year + direction.duration_years - 1, 12, 31))
+    content = latest_content(application)
+    start = (content.start_date if content else None) or timezone.localdate()
+    end = (content.end_date if content else None) or date(start.year + direction.duration_years - 1, 12, 31)
     project = Project.objects.create(
         application=application,
         plan_item=item,
@@ -130,10 +118,13 @@ def create_project(*, item, actor: User) -> Project:
     project.number = f"GLKJ{application.guide.year}-{direction.number:02d}-{project.pk:04d}"
     project.save(update_fields=["number"])
     Contract.objects.create(project=project, content=contract_content(application, item.amount))
-    for sequence, (condition, planned) in enumerate(
-        tranche_plan(mode=project.funding_mode, amount=project.amount, years=direction.duration_years),
-        start=1,
-    ):
+    plan = tranche_plan(
+        mode=project.funding_mode,
+        amount=project.amount,
+        years=direction.duration_years,
+        payments=load_guide_data(application.guide.slug).payments,
+    )
+    for sequence, (condition, planned) in enumerate(plan, start=1):
         Tranche.objects.create(
             project=project, sequence=sequence, condition=condition, planned_amount=planned
         )
@@ -144,13 +135,6 @@ def create_project(*, item, actor: User) -> Project:
         body=f"您的项目已立项（{project.number}），资助{project.amount:,}元。请登录系统确认任务书。",
     )
     return project
-
-
-def _date(raw, default: date) -> date:
-    try:
-        return date.fromisoformat((raw or [""])[0])
-    except ValueError:
-        return default
 
 
 def advance_contract(*, project: Project, actor: User, action: str) -> Contract:

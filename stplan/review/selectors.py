@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from stplan.accounts.models import Role
 from stplan.applications.models import Application, Status
-from stplan.applications.selectors import latest_version
+from stplan.applications.submission import SubmittedApplication
 from stplan.guides.models import Direction
 from stplan.review.models import (
     Aggregation,
@@ -63,76 +63,27 @@ def pool(review_round: ReviewRound) -> QuerySet[Expert]:
     )
 
 
-def snapshot_form(application: Application) -> dict:
-    version = latest_version(application)
-    return version.snapshot if version else {}
-
-
-def _value(form: dict, key: str) -> str:
-    values = form.get(key) or [""]
-    return str(values[0]).strip()
-
-
-def application_text(snapshot: dict) -> str:
-    form = snapshot.get("form", {})
+def application_text(content: SubmittedApplication) -> str:
+    """What the application is about, as the affinity measure reads it."""
     parts = [
-        "basic-title",
-        "basic-keywords",
-        "basic-summary",
-        "content-research_content",
-        "content-technical_route",
+        content.title,
+        "，".join(content.keywords),
+        content.summary,
+        content.research_content,
+        content.technical_route,
     ]
-    return "\n".join(_value(form, key) for key in parts)
+    return "\n".join(parts)
 
 
-def application_people(snapshot: dict) -> set[str]:
+def application_people(content: SubmittedApplication) -> set[str]:
     """ID numbers of the 负责人 and the team, as submitted."""
-    form = snapshot.get("form", {})
-    numbers = {_value(form, "leader-id_number").upper()}
-    total = int(_value(form, "team-TOTAL_FORMS") or 0) if _value(form, "team-TOTAL_FORMS").isdigit() else 0
-    numbers |= {_value(form, f"team-{i}-id_number").upper() for i in range(min(total, 50))}
-    return numbers - {""}
+    return {p.id_number.strip().upper() for p in content.people} - {""}
 
 
-def application_units(snapshot: dict) -> tuple[set[str], set[str]]:
+def application_units(content: SubmittedApplication) -> tuple[set[str], set[str]]:
     """Credit codes and names of the lead and partner units, as submitted."""
-    facts = snapshot.get("facts", {})
-    units = [facts.get("lead", {}), *facts.get("partners", [])]
-    return {u.get("credit_code", "") for u in units} - {""}, {u.get("name", "") for u in units} - {""}
-
-
-def exclusion_requests(snapshot: dict) -> list[dict]:
-    form = snapshot.get("form", {})
-    raw = _value(form, "exclusions-TOTAL_FORMS")
-    total = int(raw) if raw.isdigit() else 0
-    rows = []
-    for i in range(min(total, 3)):
-        if _value(form, f"exclusions-{i}-DELETE"):
-            continue
-        row = {k: _value(form, f"exclusions-{i}-{k}") for k in ("name", "unit_name", "reason")}
-        if row["name"]:
-            rows.append(row)
-    return rows
-
-
-def conflict_reasons(
-    application: Application, snapshot: dict, expert: Expert, declared: set[tuple[int, int]]
-) -> list[str]:
-    """Why `expert` may not review `application` (回避); empty when they may."""
-    reasons = []
-    codes, names = application_units(snapshot)
-    if (expert.unit_credit_code and expert.unit_credit_code in codes) or (
-        expert.unit_name and expert.unit_name in names
-    ):
-        reasons.append("专家所在单位是本项目的申报单位（牵头或合作）")
-    if expert.id_number and expert.id_number.upper() in application_people(snapshot):
-        reasons.append("专家是本项目的负责人或团队成员")
-    if (expert.pk, application.pk) in declared:
-        reasons.append("已声明利益冲突")
-    for row in exclusion_requests(snapshot):
-        if row["name"] == expert.name and (not row["unit_name"] or row["unit_name"] == expert.unit_name):
-            reasons.append(f"申报人申请回避：{row['reason']}")
-    return reasons
+    units = content.units
+    return {u.credit_code for u in units} - {""}, {u.name for u in units} - {""}
 
 
 def declared_pairs(applications) -> set[tuple[int, int]]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from stplan.accounts.models import Role, User
 from stplan.applications.models import Application
+from stplan.applications.selectors import latest_contents
 from stplan.errors import ServiceError
 from stplan.notifications import notify
 from stplan.review import affinity, selectors, solver
@@ -154,12 +155,14 @@ class Matrices:
 def build_matrices(review_round: ReviewRound) -> Matrices:
     applications = list(selectors.round_applications(review_round))
     experts = list(selectors.pool(review_round))
-    snapshots = [selectors.snapshot_form(a) for a in applications]
+    # Every application here passed 形式审查, so each has a submitted version.
+    by_pk = latest_contents(applications)
+    contents = [by_pk[a.pk] for a in applications]
     text = affinity.text_affinity(
-        [selectors.application_text(s) for s in snapshots],
+        [selectors.application_text(c) for c in contents],
         [_expert_text(e) for e in experts],
     )
-    fields = _application_fields(snapshots)
+    fields = _application_fields(contents)
     bonus = affinity.field_bonus(
         [f.code if f else None for f in fields],
         [f.parent.code if f and f.parent_id else None for f in fields],
@@ -167,11 +170,11 @@ def build_matrices(review_round: ReviewRound) -> Matrices:
         [{f.parent.code for f in e.fields.all() if f.parent_id} for e in experts],
         review_round.field_bonus,
     )
-    allowed, reasons = conflicts(applications, snapshots, experts)
+    allowed, reasons = conflicts(applications, contents, experts)
     return Matrices(applications, experts, np.round(text + bonus, 4), allowed, reasons)
 
 
-def conflicts(applications, snapshots, experts) -> tuple[np.ndarray, dict[tuple[int, int], list[str]]]:
+def conflicts(applications, contents, experts) -> tuple[np.ndarray, dict[tuple[int, int], list[str]]]:
     """The 回避 matrix, found by looking each application's units and people up in indexes
     of the pool rather than comparing every pair."""
     by_code, by_unit_name, by_id, by_name = {}, {}, {}, {}
@@ -191,18 +194,18 @@ def conflicts(applications, snapshots, experts) -> tuple[np.ndarray, dict[tuple[
         allowed[i, j] = False
         reasons.setdefault((applications[i].pk, experts[j].pk), []).append(reason)
 
-    for i, snapshot in enumerate(snapshots):
-        codes, names = selectors.application_units(snapshot)
+    for i, content in enumerate(contents):
+        codes, names = selectors.application_units(content)
         for j in {j for c in codes for j in by_code.get(c, [])} | {
             j for n in names for j in by_unit_name.get(n, [])
         }:
             mark(i, j, "专家所在单位是本项目的申报单位（牵头或合作）")
-        for j in {j for n in selectors.application_people(snapshot) for j in by_id.get(n, [])}:
+        for j in {j for n in selectors.application_people(content) for j in by_id.get(n, [])}:
             mark(i, j, "专家是本项目的负责人或团队成员")
-        for row in selectors.exclusion_requests(snapshot):
-            for j in by_name.get(row["name"], []):
-                if not row["unit_name"] or row["unit_name"] == experts[j].unit_name:
-                    mark(i, j, f"申报人申请回避：{row['reason']}")
+        for exclusion in content.exclusion_requests:
+            for j in by_name.get(exclusion.name, []):
+                if not exclusion.unit_name or exclusion.unit_name == experts[j].unit_name:
+                    mark(i, j, f"申报人申请回避：{exclusion.reason}")
     row_of = {a.pk: i for i, a in enumerate(applications)}
     for expert_pk, application_pk in declared:
         if application_pk in row_of and expert_pk in position:
@@ -215,11 +218,8 @@ def _expert_text(expert: Expert) -> str:
     return "\n".join([fields, expert.keywords, expert.profile, expert.past_work])
 
 
-def _application_fields(snapshots):
-    pks = []
-    for snapshot in snapshots:
-        raw = (snapshot.get("form", {}).get("basic-field_of_study") or [""])[0]
-        pks.append(int(raw) if str(raw).isdigit() else None)
+def _application_fields(contents):
+    pks = [c.field_of_study_id for c in contents]
     known = {
         f.pk: f for f in FieldOfStudy.objects.filter(pk__in=[p for p in pks if p]).select_related("parent")
     }

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from stplan.applications.dossier import Dossier, display_sections
-from stplan.applications.forms import raw_data
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
 from stplan.review import expert_io, exports, selectors, services
@@ -278,7 +277,7 @@ def _render_task(request, assignment, score_form=None):
     application = assignment.application
     if request.user.has_perm("review.read_application", assignment):
         version = latest_version(application)
-        dossier = Dossier.of(application, raw_data(version.snapshot["form"]))
+        dossier = Dossier.of_version(application, version)
         sheet = selectors.sheet_for(review_round, application)
         review = getattr(assignment, "review", None)
         initial = {}

@@ -45,6 +45,21 @@ def _canonical(snapshot):
     ).hexdigest()
 
 
+def test_version_records_the_sha256_of_the_guide_data_it_was_checked_against(guide):
+    version = submitted_25(guide=guide).versions.get()
+    assert len(guide.data_sha256) == 64
+    assert version.guide_sha256 == version.snapshot["guide_sha256"] == guide.data_sha256
+    # In the snapshot, so the version's own SHA-256 covers it.
+    assert version.sha256 == _canonical(version.snapshot)
+
+
+def test_lead_unit_outside_the_guides_city_is_frozen_as_not_local(guide):
+    leader = LeaderFactory(unit=UnitFactory(city="柳州市"))
+    version = submitted_25(guide=guide, leader=leader).versions.get()
+    assert version.snapshot["facts"]["lead"]["in_guilin"] is False
+    assert submitted_25(guide=guide).versions.get().snapshot["facts"]["lead"]["in_guilin"] is True
+
+
 def _through_recommendation(application):
     unit_admin = UnitAdminFactory(unit=application.lead_unit)
     recommender = RecommenderFactory(unit=application.recommender)

@@ -6,9 +6,11 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
+from pydantic import ValidationError
 
 from stplan.eligibility import labels
-from stplan.eligibility.guide import GuideDataError, load_guide_data
+from stplan.eligibility.guide import Guide, GuideDataError, load_guide_data
 
 GUIDE = load_guide_data("guilin-2022")
 TEXT = (resources.files("stplan.eligibility") / "data" / "guilin-2022.txt").read_text(encoding="utf-8")
@@ -173,3 +175,78 @@ def test_direction_quota_label_reads_as_the_guide_says(number, label):
 )
 def test_direction_amount_label_reads_as_the_guide_says(number, label):
     assert GUIDE.direction(number).amount_label == label
+
+
+RAW = yaml.safe_load(
+    (resources.files("stplan.eligibility") / "data" / "guilin-2022.yaml").read_text(encoding="utf-8")
+)
+
+
+def _refusal(**changes) -> list[str]:
+    with pytest.raises(ValidationError) as refused:
+        Guide.model_validate({**RAW, **changes})
+    return [e["msg"] for e in refused.value.errors()]
+
+
+def test_guide_city_is_guilin_and_every_direction_inherits_it():
+    assert GUIDE.city == "桂林市"
+    assert {d.city for d in GUIDE.directions} == {"桂林市"}
+
+
+def test_payment_splits_are_the_bureaus_practice_read_from_the_data_file():
+    assert GUIDE.payments.yearly_splits == {1: (100,), 2: (60, 40), 3: (50, 30, 20)}
+    assert GUIDE.payments.mixed_split == (50, 50)
+    assert "市科技局的拨付惯例，不是指南原文" in GUIDE.payments.interpretation
+
+
+def test_guide_funding_modes_with_splits_are_the_ones_the_guide_text_names():
+    assert "资助方式：分年拨付（前资助与后补助结合）" in TEXT
+    assert [d.number for d in GUIDE.directions if d.funding_mode == "mixed"] == [28]
+    assert {d.duration_years for d in GUIDE.directions if d.funding_mode == "yearly_tranches"} <= set(
+        GUIDE.payments.yearly_splits
+    )
+
+
+def test_yearly_split_not_summing_to_100_is_refused_in_chinese():
+    payments = {"yearly_splits": {1: [100], 2: [60, 40], 3: [50, 30, 10]}, "mixed_split": [50, 50]}
+    assert _refusal(payments=payments) == [
+        "Value error, payments.yearly_splits 中3年的拨付比例之和须为100，现为90（[50, 30, 10]）"
+    ]
+
+
+def test_mixed_split_not_summing_to_100_is_refused_in_chinese():
+    payments = {"yearly_splits": {3: [50, 30, 20]}, "mixed_split": [50, 60]}
+    assert _refusal(payments=payments) == [
+        "Value error, payments.mixed_split的拨付比例之和须为100，现为110（[50, 60]）"
+    ]
+
+
+def test_split_with_a_part_that_is_not_positive_is_refused_in_chinese():
+    payments = {"yearly_splits": {2: [110, -10], 3: [50, 30, 20]}, "mixed_split": [50, 50]}
+    assert _refusal(payments=payments) == [
+        "Value error, payments.yearly_splits 中2年的拨付比例须为正整数，现为[110, -10]"
+    ]
+
+
+def test_split_with_the_wrong_number_of_parts_is_refused_in_chinese():
+    payments = {"yearly_splits": {3: [50, 50]}, "mixed_split": [50, 50]}
+    assert _refusal(payments=payments) == [
+        "Value error, payments.yearly_splits 中3年的拨付比例应为3个数，现为2个"
+    ]
+
+
+def test_yearly_direction_without_a_split_for_its_duration_is_refused_in_chinese():
+    payments = {"yearly_splits": {1: [100], 2: [60, 40]}, "mixed_split": [50, 50]}
+    assert _refusal(payments=payments) == [
+        "Value error, 方向1分年拨付、实施年限3年，payments.yearly_splits 中没有3年的拨付比例"
+    ]
+
+
+def test_guide_without_a_city_is_refused():
+    raw = {k: v for k, v in RAW.items() if k != "city"}
+    with pytest.raises(ValidationError) as refused:
+        Guide.model_validate(raw)
+    assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [
+        (("city",), "missing"),
+        *((("directions", i, "city"), "missing") for i in range(40)),
+    ]

@@ -1,9 +1,13 @@
 from datetime import date, timedelta
+from importlib import resources
 
 import pytest
+import yaml
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stplan.eligibility.guide import Guide, load_guide_data
 from stplan.errors import ServiceError
 from stplan.funding import services as funding
 from stplan.projects import selectors, services
@@ -32,7 +36,31 @@ def test_split_adds_up_to_the_amount_in_whole_yuan(amount, percents):
     ],
 )
 def test_tranche_plan_by_funding_mode(mode, years, expected):
-    assert services.tranche_plan(mode=mode, amount=300_000, years=years) == expected
+    payments = load_guide_data("guilin-2022").payments
+    assert services.tranche_plan(mode=mode, amount=300_000, years=years, payments=payments) == expected
+
+
+def _guide_with_payments(payments: dict) -> Guide:
+    path = resources.files("stplan.eligibility") / "data" / "guilin-2022.yaml"
+    return Guide.model_validate({**yaml.safe_load(path.read_text(encoding="utf-8")), "payments": payments})
+
+
+def test_tranche_plan_follows_the_guides_splits_when_they_differ():
+    guide = _guide_with_payments({"yearly_splits": {3: [40, 40, 20]}, "mixed_split": [30, 70]})
+    assert services.tranche_plan(
+        mode="yearly_tranches", amount=300_000, years=3, payments=guide.payments
+    ) == [("signing", 120_000), ("report:1", 120_000), ("report:2", 60_000)]
+    assert services.tranche_plan(mode="mixed", amount=300_000, years=3, payments=guide.payments) == [
+        ("signing", 90_000),
+        ("acceptance", 210_000),
+    ]
+
+
+def test_tranche_plan_refuses_a_duration_the_guide_gives_no_split_for():
+    guide = _guide_with_payments({"yearly_splits": {3: [50, 30, 20]}, "mixed_split": [50, 50]})
+    with pytest.raises(ServiceError) as refused:
+        services.tranche_plan(mode="yearly_tranches", amount=300_000, years=2, payments=guide.payments)
+    assert str(refused.value) == "申报指南未规定实施年限2年的项目分年拨付的比例。"
 
 
 def _project(guide=None):
@@ -67,6 +95,20 @@ def test_contract_carries_the_decided_amount_and_committed_indicators():
         }
     ]
     assert content["parties"]["lead_unit"] == project.application.lead_unit.name
+    assert content["parties"]["partners"] == []
+    assert content["title"] == "新型柔性传感材料研究"
+    assert content["objectives"] == "1. 关键技术攻关；2. 样机研制与测试；3. 示范应用与推广。"
+    start_year = timezone.localtime(project.application.versions.get().submitted_at).year + 1
+    assert content["schedule"] == {"start": f"{start_year}-01-01", "end": f"{start_year + 1}-12-31"}
+    assert (project.starts_on, project.ends_on) == (date(start_year, 1, 1), date(start_year + 1, 12, 31))
+    year = {"equipment": 12_500, "business": 25_000, "labor": 6_250, "indirect": 6_250}
+    assert content["budget"] == {
+        "city": 50_000,
+        "city_requested": 50_000,
+        "self_raised": 50_000,
+        "other": 0,
+        "years": [{"year": 1, **year}, {"year": 2, **year}],
+    }
 
 
 def test_contract_steps_go_in_order_and_signing_releases_the_upfront_payment():
@@ -96,13 +138,14 @@ def test_payment_only_when_released_and_the_ledger_reconciles():
     assert book["sections"]["国外智力引进与人才科"].paid == 50_000
 
 
-def test_yearly_tranche_waits_for_the_accepted_report(settings):
+def test_yearly_tranche_waits_for_the_accepted_report():
     project, staff = _project()
     project.funding_mode = "yearly_tranches"
     project.save()
     project.tranches.all().delete()
+    payments = load_guide_data("guilin-2022").payments
     for sequence, (condition, amount) in enumerate(
-        services.tranche_plan(mode="yearly_tranches", amount=50_000, years=2), 1
+        services.tranche_plan(mode="yearly_tranches", amount=50_000, years=2, payments=payments), 1
     ):
         project.tranches.create(sequence=sequence, condition=condition, planned_amount=amount)
     _sign(project, staff)

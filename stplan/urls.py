@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from stplan.applications import views as application_views
+from stplan.history import history_page
 
 
 def home(request):
@@ -14,6 +15,7 @@ def home(request):
 urlpatterns = [
     path("", home),
     path("workspace/", application_views.workspace, name="workspace"),
+    path("history/<str:kind>/<int:pk>/", history_page, name="history"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("stplan.accounts.urls")),

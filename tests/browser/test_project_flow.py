@@ -159,6 +159,16 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     expect(tranche.get_by_role("button", name="登记拨付")).to_have_count(0)
     bureau_shot("paid")
 
+    # The project starts in 2027: the 科室 allows the first report and 验收 early, in writing.
+    for item in ("第1年度报告", "验收"):
+        early = bureau.locator("details").filter(has_text="准许提前办理")
+        early.locator("summary").click()
+        early.get_by_label("事项").select_option(label=item)
+        early.get_by_label("理由").fill("项目提前完成，经科室核实同意提前办理。")
+        early.get_by_role("button", name="准许").click()
+        expect(messages(bureau)).to_have_text("已准许提前办理，并记录理由。")
+    expect(bureau.locator("table.history")).to_contain_text("准许提前办理")
+
     # The 负责人's yearly report, accepted by the 科室.
     leader_page.reload()
     expect(leader_page.locator("#project-status")).to_have_text("实施中")

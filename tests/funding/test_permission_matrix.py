@@ -1,0 +1,195 @@
+"""Who may open and do what with 立项方案: every role × view × plan × action, from the tables
+below, written by hand from the rules (a plan is its round's: the 科室 whose every 方向 the
+round covers, and the 局管理员; 公示 is public while it lasts and after). They do not ask
+stplan's predicates.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from stplan.funding import services
+from stplan.funding.models import FundingPlan, Objection, PlanEvent
+from tests.matrix import (
+    ANONYMOUS,
+    BUREAU_STAFF,
+    Cell,
+    Expect,
+    login,
+    make_actors,
+    module_world,
+    savepoint_db,
+    sessions_of,
+    url_names,
+)
+from tests.world import open_guide, review_round, scored_round
+
+ACTORS = (
+    "leader_own",
+    "leader_other",
+    "unit_admin_own",
+    "unit_admin_other",
+    "recommender",
+    "expert",
+    "officer_own",  # 国外智力引进与人才科 (方向25)
+    "officer_other",  # 农业农村科技科
+    "bureau_admin",
+    ANONYMOUS,
+)
+# "draft" and "publicized" are plans of a 方向25 round; "mixed" of a 方向25 + 方向33 round.
+PLANS = ("draft", "publicized", "mixed")
+PLANS_OF = {
+    "officer_own": {"draft", "publicized"},
+    "officer_other": set(),
+    "bureau_admin": set(PLANS),
+}
+ACTIONS = ("optimise", "change", "publicize", "handle", "finalize")
+# What each action changes for one who may act: a draft is optimised, changed and put to
+# 公示; an objection is handled on a publicized plan. finalize waits for 公示 to end, which
+# no plan here has reached (the period is a week from the world's building): it changes
+# nothing for anyone, and the matrix checks that only the managers get that far. Likewise
+# publicize: one plan of the guide is already in 公示, and a second is refused while it lasts.
+WORKS_ON = {
+    "draft": {"optimise", "change"},
+    "publicized": {"handle"},
+    "mixed": {"optimise", "change"},
+}
+
+
+def expect(cell: Cell) -> Expect:
+    view, method, actor, obj, action = cell.view, cell.method, cell.actor, cell.obj, cell.action
+    if view == "publicity":
+        return Expect(200 if obj == "publicized" else 404)
+    if actor == ANONYMOUS:
+        return Expect(302)
+    if actor not in BUREAU_STAFF:
+        return Expect(403)
+    match view:
+        case "plans":
+            return Expect(200)
+        case "compare":
+            return Expect(200 if {"draft", obj} <= PLANS_OF[actor] else 404)
+        case "plan":
+            if obj not in PLANS_OF[actor]:
+                return Expect(404)
+            if method == "GET":
+                return Expect(200)
+            if action == "handle" and obj != "publicized":
+                return Expect(404)  # the objection is not this plan's
+            return Expect(302, action in WORKS_ON[obj])
+    raise AssertionError(cell)
+
+
+def cells():
+    for actor in ACTORS:
+        yield Cell("plans", "GET", actor)
+        for obj in PLANS:
+            yield Cell("plan", "GET", actor, obj)
+            for action in ACTIONS:
+                yield Cell("plan", "POST", actor, obj, action)
+            yield Cell("compare", "GET", actor, obj)
+            yield Cell("publicity", "GET", actor, obj)
+
+
+@dataclass
+class World:
+    actors: dict
+    sessions: dict
+    plans: dict
+    objection: Objection
+
+
+def _build():
+    guide = open_guide()
+    current, (funded, _), staff = scored_round(guide, [90, 80])
+    actors = make_actors(leader_own=funded.leader)
+    mixed_round = review_round(guide, directions=(25, 33), name="跨科室")
+
+    def plan(name, on=current):
+        return services.create_plan(actor=staff, review_round=on, name=name, total_budget=50_000)
+
+    publicized = services.publicize(plan=plan("矩阵公示方案"), actor=staff)
+    objection = services.record_objection(plan=publicized, name="李四", contact="139", content="经费偏高")
+    plans = {
+        "draft": plan("矩阵草稿方案"),
+        "publicized": publicized,
+        "mixed": plan("矩阵跨科室方案", mixed_round),
+    }
+    return World(actors, sessions_of(actors), plans, objection)
+
+
+world = module_world(_build)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_private_media():
+    """Replaces the suite's per-test settings fixture: the world sets the same once."""
+
+
+@pytest.fixture(autouse=True)
+def db(world, django_db_blocker):
+    yield from savepoint_db(world, django_db_blocker)
+
+
+def _state(world):
+    """Everything a request could change about the plans."""
+    return {
+        "plans": list(FundingPlan.objects.order_by("pk").values_list("pk", "status", "publicity_ends")),
+        "items": sorted(
+            (i.plan_id, i.application_id, i.selected, i.amount)
+            for p in world.plans.values()
+            for i in p.items.all()
+        ),
+        "events": PlanEvent.objects.count(),
+        "objections": list(Objection.objects.order_by("pk").values_list("pk", "handling")),
+    }
+
+
+def _url(world, cell):
+    plan = world.plans.get(cell.obj)
+    match cell.view:
+        case "plans":
+            return reverse("funding:plans")
+        case "plan" | "publicity":
+            return reverse(f"funding:{cell.view}", args=[plan.pk])
+        case "compare":
+            return reverse("funding:compare") + f"?left={world.plans['draft'].pk}&right={plan.pk}"
+    raise AssertionError(cell)
+
+
+def _post_data(world, cell):
+    plan = world.plans[cell.obj]
+    item = plan.items.order_by("pk").first()
+    return {
+        "action": cell.action,
+        "item": item.pk if item else "",
+        "selected": "out",
+        "days": 7,
+        "objection": world.objection.pk,
+        "handling": "已核实，维持原方案。",
+    }
+
+
+@pytest.mark.parametrize("cell", list(cells()), ids=lambda c: c.id)
+def test_funding_cell_answers_as_the_rules_say(cell, world, client):
+    expected = expect(cell)
+    login(client, world.sessions, cell.actor)
+    url = _url(world, cell)
+    before = _state(world)
+
+    response = client.get(url) if cell.method == "GET" else client.post(url, _post_data(world, cell))
+
+    assert response.status_code == expected.status
+    if expected.status == 302 and cell.actor == ANONYMOUS:
+        assert response["Location"].startswith(reverse("accounts:login"))
+    assert (_state(world) != before) == expected.changed
+    if cell.view == "plans" and expected.status == 200:
+        # No leaks: the list names exactly the person's plans.
+        html = response.content.decode()
+        names = {"draft": "矩阵草稿方案", "publicized": "矩阵公示方案", "mixed": "矩阵跨科室方案"}
+        assert {k for k, n in names.items() if n in html} == PLANS_OF[cell.actor]
+
+
+def test_funding_matrix_covers_every_url_name():
+    assert {f"funding:{c.view}" for c in cells()} == url_names("funding")

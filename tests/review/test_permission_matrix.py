@@ -1,0 +1,241 @@
+"""Who may open and do what in 专家评审: every role × view × round, from the tables below.
+
+The tables are written by hand from the rules (a round is its 科室's when every 方向 is that
+科室's, otherwise only the 局管理员's; the expert pool serves every 科室; a task is its
+expert's alone); they do not ask stplan's predicates.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from stplan.review import services
+from stplan.review.models import Assignment, AssignmentStatus, PairRule, ReviewRound, RoundEvent
+from tests.matrix import (
+    ANONYMOUS,
+    BUREAU_STAFF,
+    Cell,
+    Expect,
+    login,
+    make_actors,
+    module_world,
+    savepoint_db,
+    sessions_of,
+    url_names,
+)
+from tests.world import ExpertFactory, direction, open_guide, review_round, scored_round
+
+ACTORS = (
+    "leader_own",
+    "leader_other",
+    "unit_admin_own",
+    "unit_admin_other",
+    "recommender",
+    "expert",  # assigned to the task under test
+    "expert_other",  # in the pool, not on that task
+    "officer_own",  # 国外智力引进与人才科 (方向25)
+    "officer_other",  # 农业农村科技科 (方向33)
+    "bureau_admin",
+    ANONYMOUS,
+)
+
+# The rounds: "proposed" and "published" are 方向25 only, "other" is 方向33 only, "mixed"
+# is 方向25 + 方向33 (two 科室: the bureau's).
+ROUNDS = ("proposed", "published", "mixed", "other")
+ROUND_OF = {
+    "officer_own": {"proposed", "published"},
+    "officer_other": {"other"},
+    "bureau_admin": set(ROUNDS),
+}
+ACTIONS = ("solve", "publish", "pin", "forbid", "clear", "close")
+# What each action changes on each round for one who may act: publish needs proposed
+# pairs, close a published round; solve needs passed 方向25 applications (the other round has
+# none); pin/forbid/clear are recorded on any round with applications.
+WORKS_ON = {
+    "proposed": {"solve", "publish", "pin", "forbid", "clear"},
+    "published": {"solve", "pin", "forbid", "clear", "close"},
+    "mixed": {"solve", "pin", "forbid", "clear"},
+    "other": set(),
+}
+POOL_VIEWS = ("experts", "expert_template", "expert_new", "expert")
+TASK_ACTIONS = ("confirm", "declare", "save", "submit")
+
+
+def expect(cell: Cell) -> Expect:
+    view, method, actor, obj, action = cell.view, cell.method, cell.actor, cell.obj, cell.action
+    if actor == ANONYMOUS:
+        return Expect(302)
+    staff = actor in BUREAU_STAFF
+    match view:
+        case "experts" | "expert_template" | "expert_new" | "expert" | "rounds":
+            return Expect(200 if staff else 403)
+        case "round" | "ranking":
+            if not staff:
+                return Expect(403)
+            if obj not in ROUND_OF[actor]:
+                return Expect(404)
+            if method == "GET":
+                return Expect(200)
+            if obj == "other" and action in ("pin", "forbid", "clear"):
+                # The posted application is a 方向25 one, not of this 方向33 round.
+                return Expect(404)
+            return Expect(302, action in WORKS_ON[obj])
+        case "mine":
+            # Only a person with an expert record has a task list.
+            return Expect(200 if actor in ("expert", "expert_other") else 403)
+        case "task":
+            # A task is the assigned expert's; everyone else, bureau staff included (they
+            # follow a task on the round page), is told it does not exist.
+            if actor == "expert":
+                return Expect(200)
+            return Expect(404)
+    raise AssertionError(cell)
+
+
+def cells():
+    for actor in ACTORS:
+        for view in (*POOL_VIEWS, "rounds", "mine"):
+            yield Cell(view, "GET", actor)
+        for obj in ROUNDS:
+            yield Cell("round", "GET", actor, obj)
+            yield Cell("ranking", "GET", actor, obj)
+            for action in ACTIONS:
+                yield Cell("round", "POST", actor, obj, action)
+        yield Cell("task", "GET", actor, "task")
+        if actor != "expert":
+            for action in TASK_ACTIONS:
+                yield Cell("task", "POST", actor, "task", action)
+
+
+@dataclass
+class World:
+    actors: dict
+    sessions: dict
+    rounds: dict
+    application: object
+    task: Assignment
+    pool_expert: object
+
+
+def _build():
+    guide = open_guide()
+    assert direction(guide, 25).section == "国外智力引进与人才科"
+    assert direction(guide, 33).section == "农业农村科技科"
+    published, applications, staff = scored_round(guide, [90, 80])
+    task = Assignment.objects.filter(round=published).order_by("pk").first()
+    for _ in range(2):
+        ExpertFactory(load_cap=10)
+    actors = make_actors(expert=task.expert)
+    proposed = review_round(guide, name="矩阵本科室批次")
+    services.propose_assignment(review_round=proposed, actor=staff)
+    assert Assignment.objects.filter(round=proposed, status=AssignmentStatus.PROPOSED).exists()
+    published.name = "矩阵已发布批次"
+    published.save(update_fields=["name"])
+    rounds = {
+        "proposed": proposed,
+        "published": published,
+        "mixed": review_round(guide, directions=(25, 33), name="矩阵跨科室批次"),
+        "other": review_round(guide, directions=(33,), name="矩阵农业批次"),
+    }
+    return World(actors, sessions_of(actors), rounds, applications[0], task, task.expert)
+
+
+world = module_world(_build)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_private_media():
+    """Replaces the suite's per-test settings fixture: the world sets the same once."""
+
+
+@pytest.fixture(autouse=True)
+def db(world, django_db_blocker):
+    yield from savepoint_db(world, django_db_blocker)
+
+
+def _round_state(review_round):
+    row = ReviewRound.objects.filter(pk=review_round.pk).values("status", "solver_report").get()
+    return {
+        **row,
+        "events": list(RoundEvent.objects.filter(review_round=review_round).values_list("pk", flat=True)),
+        "assignments": list(
+            Assignment.objects.filter(round=review_round).order_by("pk").values_list("pk", "status")
+        ),
+        "rules": list(PairRule.objects.filter(round=review_round).values_list("pk", "kind")),
+    }
+
+
+def _task_state(task):
+    row = Assignment.objects.filter(pk=task.pk).values("status", "pledged_at").get()
+    return {**row, "review": list(Assignment.objects.filter(pk=task.pk).values_list("review__scores"))}
+
+
+def _url(world, cell):
+    match cell.view:
+        case "experts" | "expert_template" | "expert_new" | "rounds" | "mine":
+            return reverse(f"review:{cell.view}")
+        case "expert":
+            return reverse("review:expert", args=[world.pool_expert.pk])
+        case "round" | "ranking":
+            return reverse(f"review:{cell.view}", args=[world.rounds[cell.obj].pk])
+        case "task":
+            return reverse("review:task", args=[world.task.pk])
+    raise AssertionError(cell)
+
+
+def _post_data(world, cell):
+    if cell.view == "round":
+        return {"action": cell.action, "application": world.application.pk, "expert": world.pool_expert.pk}
+    return {
+        "action": cell.action,
+        "pledge": "on",
+        "no_conflict": "on",
+        "kind": "other",
+        "reason": "矩阵测试",
+        "overall_comment": "矩阵测试",
+    }
+
+
+ROUND_NAME = re.compile(r"矩阵\w+批次")
+NAME_OF = {
+    "proposed": "矩阵本科室批次",
+    "published": "矩阵已发布批次",
+    "mixed": "矩阵跨科室批次",
+    "other": "矩阵农业批次",
+}
+
+
+@pytest.mark.parametrize("cell", list(cells()), ids=lambda c: c.id)
+def test_review_cell_answers_as_the_rules_say(cell, world, client):
+    expected = expect(cell)
+    login(client, world.sessions, cell.actor)
+    url = _url(world, cell)
+    watched = [world.rounds[cell.obj]] if cell.obj in ROUNDS else []
+    before = [_round_state(r) for r in watched], _task_state(world.task)
+
+    response = client.get(url) if cell.method == "GET" else client.post(url, _post_data(world, cell))
+
+    assert response.status_code == expected.status
+    if cell.actor == ANONYMOUS:
+        assert response["Location"].startswith(reverse("accounts:login"))
+    after = [_round_state(r) for r in watched], _task_state(world.task)
+    assert (after != before) == expected.changed, (before, after)
+    if expected.status != 200 or cell.method != "GET":
+        return
+    html = response.content.decode() if response["Content-Type"].startswith("text/html") else ""
+    match cell.view:
+        case "rounds":
+            # No leaks: the list shows exactly the rounds the person runs.
+            assert set(ROUND_NAME.findall(html)) == {NAME_OF[r] for r in ROUND_OF[cell.actor]}
+        case "round" | "ranking":
+            assert NAME_OF[cell.obj] in html
+        case "mine":
+            shown = world.task.application.number in html
+            assert shown == (cell.actor == "expert")
+
+
+def test_review_matrix_covers_every_url_name():
+    covered = {f"review:{c.view}" for c in cells()}
+    assert covered == url_names("review")

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from stplan.accounts.models import RecommenderKind, Role, Unit, UnitStatus, User
+from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services
 from stplan.demo.builders import MINIMAL_PDF, application_form, years_ago
 from stplan.guides.models import Direction, Guide
@@ -34,6 +34,7 @@ def open_guide(*, opens_days_ago: int = 10, closes_in_days: int = 10) -> Guide:
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"桂林测试单位{n}")
     credit_code = factory.LazyFunction(credit_code)
@@ -43,7 +44,23 @@ class UnitFactory(factory.django.DjangoModelFactory):
     contact_name = "联系人"
     contact_phone = "0773-1234567"
     contact_email = factory.Sequence(lambda n: f"unit{n}@test.local")
-    status = UnitStatus.APPROVED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        unit = super()._create(model_class, *args, **kwargs)
+        # A status given by the caller is kept; otherwise the unit passes 注册审核 below.
+        unit._status_given = "status" in kwargs
+        return unit
+
+    @factory.post_generation
+    def approved(unit, create, extracted, **kwargs):
+        """Registered units are approved by a 局管理员, through the unit's workflow."""
+        if not create or extracted is False or getattr(unit, "_status_given", False):
+            return
+        from stplan.accounts.services import transition_unit
+
+        transition_unit(unit=unit, action="approve", actor=BureauAdminFactory())
+        unit.refresh_from_db()
 
 
 class RecommenderUnitFactory(UnitFactory):

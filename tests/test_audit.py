@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from stplan.accounts import services as account_services
-from stplan.accounts.models import Unit, UnitEvent, UnitStatus, User
+from stplan.accounts.models import Unit, UnitEvent, User
 from stplan.applications.models import ApplicationEvent, ApplicationVersion
 from stplan.audit import FROZEN_WHEN, AppendOnly, HistoryIsAppendOnly, triggers
 from stplan.audit.admin import ReadOnlyAdmin, WorkflowAdmin, check_history_admins, register_append_only
@@ -459,7 +459,7 @@ def _form_data(page) -> dict:
 
 
 def test_unit_status_posted_to_the_admin_does_not_change_it(chief_client, superuser):
-    unit = UnitFactory(status=UnitStatus.PENDING, review_reason="")
+    unit = UnitFactory(approved=False)
     url = reverse("admin:accounts_unit_change", args=[unit.pk])
     page = chief_client.get(url)
     assert "status" not in page.context["adminform"].form.fields

@@ -45,21 +45,19 @@ class UnitFactory(factory.django.DjangoModelFactory):
     contact_phone = "0773-1234567"
     contact_email = factory.Sequence(lambda n: f"unit{n}@test.local")
 
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        unit = super()._create(model_class, *args, **kwargs)
-        # A status given by the caller is kept; otherwise the unit passes 注册审核 below.
-        unit._status_given = "status" in kwargs
-        return unit
-
     @factory.post_generation
     def approved(unit, create, extracted, **kwargs):
-        """Registered units are approved by a 局管理员, through the unit's workflow."""
-        if not create or extracted is False or getattr(unit, "_status_given", False):
+        """Registered units are approved by a 局管理员, through the unit's workflow, unless
+        `approved=False` (still pending) or `approved="rejected"`."""
+        if not create or extracted is False:
             return
         from stplan.accounts.services import transition_unit
 
-        transition_unit(unit=unit, action="approve", actor=BureauAdminFactory())
+        admin = BureauAdminFactory()
+        if extracted == "rejected":
+            transition_unit(unit=unit, action="reject", actor=admin, reason="材料不全")
+        else:
+            transition_unit(unit=unit, action="approve", actor=admin)
         unit.refresh_from_db()
 
 

@@ -2,7 +2,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
-from stplan.accounts.models import Invitation, Role, Unit, UnitStatus, User
+from stplan.accounts.models import Invitation, Role, Unit, User
 from stplan.eligibility import labels
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
@@ -34,7 +34,7 @@ def register_unit(
         raise ServiceError("该用户名已被使用，请换一个。")
     try:
         with transaction.atomic():
-            unit = Unit.objects.create(**{**unit_fields, "credit_code": code, "status": UnitStatus.PENDING})
+            unit = Unit.objects.create(**{**unit_fields, "credit_code": code})
     except IntegrityError:
         raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。") from None
     user = User(

@@ -85,6 +85,14 @@ class Metric(Data):
     unit: str
 
 
+class Schedule(Data):
+    """When a project's 年度报告 and 验收 may be filed, against the dates of its 任务书."""
+
+    # From how many days before the end of a project year (or of the project) on.
+    lead_days: StrictInt = Field(ge=0, le=366)
+    interpretation: str | None = None
+
+
 class Payments(Data):
     """How a project's 市财政资助 is paid out, in whole percent of the funded amount."""
 
@@ -190,6 +198,7 @@ class Guide(Data):
     # Where applicants must be registered to count as local (lead_in_guilin and the like).
     city: str
     payments: Payments
+    schedule: Schedule
     programmes: tuple[str, ...]
     categories: tuple[Category, ...]
     metrics: dict[str, Metric]

@@ -173,7 +173,13 @@ def change_item(
     """An officer's change: re-validated against every limit with the plan locked, so two
     officers taking the last place of a 方向 at once cannot both succeed."""
     plan = _lock(plan, actor)
-    item = plan.items.select_for_update().select_related("application").get(application=application)
+    item = (
+        plan.items.select_for_update().select_related("application").filter(application=application).first()
+    )
+    if item is None:
+        if application.status == Status.FUNDED:
+            raise ServiceError(f"{application.number}已在其他立项方案中立项，不能再次入选。")
+        raise ServiceError(f"{application.number}不在本方案中。")
     before = {"before_amount": item.amount, "before_chosen": item.selected}
     if amount is not None:
         if amount <= 0:

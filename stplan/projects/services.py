@@ -239,9 +239,10 @@ def _allowed_early(project: Project, what: str) -> bool:
 
 
 def _schedule_problem(project: Project, what: str, due: date, today: date, label: str) -> str | None:
-    """Reports and 验收 follow the dates of the 任务书: from 30 days before their date on,
-    unless an officer has allowed it earlier, with a written reason."""
-    opens = due - timedelta(days=SCHEDULE_LEAD_DAYS)
+    """Reports and 验收 follow the dates of the 任务书: from the guide's `schedule.lead_days`
+    before their date on, unless an officer has allowed it earlier, with a written reason."""
+    lead_days = load_guide_data(project.application.guide.slug).schedule.lead_days
+    opens = due - timedelta(days=lead_days)
     if today < opens and not _allowed_early(project, what):
         return (
             f"按任务书，{label}自{opens:%Y-%m-%d}起办理（项目{project.starts_on:%Y-%m-%d}开始，"
@@ -250,8 +251,6 @@ def _schedule_problem(project: Project, what: str, due: date, today: date, label
     return None
 
 
-# How long before a report's year ends, or the project ends, its report or 验收 may be filed.
-SCHEDULE_LEAD_DAYS = 30
 EARLY_ITEMS = {"acceptance": "验收"}
 
 

@@ -114,7 +114,7 @@ def test_invited_person_becomes_a_leader_of_the_unit_once():
 
 def test_leader_of_a_unit_not_yet_approved_cannot_start_an_application():
     guide = open_guide()
-    leader = LeaderFactory(unit=UnitFactory(status=UnitStatus.PENDING))
+    leader = LeaderFactory(unit=UnitFactory(approved=False))
     with pytest.raises(ServiceError, match="注册审核通过的单位"):
         application_services.create_application(actor=leader, direction=direction(guide, 25))
 

@@ -407,8 +407,8 @@ def test_a_huge_row_count_does_not_render_a_row_for_each_claimed_one(leader_clie
     "unit",
     [
         pytest.param(lambda: UnitFactory(), id="ordinary_unit"),
-        pytest.param(lambda: RecommenderUnitFactory(status="pending"), id="recommender_not_yet_approved"),
-        pytest.param(lambda: RecommenderUnitFactory(status="rejected"), id="recommender_rejected"),
+        pytest.param(lambda: RecommenderUnitFactory(approved=False), id="recommender_not_yet_approved"),
+        pytest.param(lambda: RecommenderUnitFactory(approved="rejected"), id="recommender_rejected"),
     ],
 )
 def test_recommender_that_may_not_recommend_is_kept_as_typed_but_not_recorded(leader_client, draft, unit):
@@ -543,7 +543,7 @@ def test_registration_detail_of_an_id_that_does_not_exist_is_not_found(client, d
 
 def test_registration_decision_with_an_unknown_action_is_refused(client, db):
     client.force_login(BureauAdminFactory())
-    unit = UnitFactory(status="pending")
+    unit = UnitFactory(approved=False)
     response = client.post(reverse("accounts:registration_detail", args=[unit.pk]), {"action": "promote"})
     assert response.status_code == 200
     assert shown_messages(response) == [("error", "不支持的操作。")]

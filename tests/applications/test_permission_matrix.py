@@ -352,7 +352,7 @@ def _build_world(media) -> World:
     for name, application in apps.items():
         expected = name.removeprefix("other_")
         assert Application.objects.get(pk=application.pk).status == expected
-    pending = UnitFactory(name="待审核测试单位", status=UnitStatus.PENDING)
+    pending = UnitFactory(name="待审核测试单位", approved=False)
     sessions = {}
     for name, user in actors.items():
         client = Client()

@@ -348,9 +348,7 @@ def test_terminated_project_stays_terminated():
     with pytest.raises(ServiceError, match="项目已终止实施"):
         services.advance_contract(project=project, actor=project.application.leader, action="confirm")
     type(project).objects.filter(pk=project.pk).update(funding_mode="post_subsidy")
-    project.tranches.create(
-        sequence=9, condition="verification", planned_amount=1, status=TrancheStatus.CANCELLED
-    )
+    project.tranches.create(sequence=9, condition="verification", planned_amount=1)
     with pytest.raises(ServiceError, match="项目已终止实施"):
         services.verify_post_subsidy(project=project, actor=staff, new_benefit=10**8, budget_executed=10**8)
 

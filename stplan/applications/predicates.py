@@ -7,6 +7,7 @@ ask `user.has_perm(permission, application)`, so the matrix lives here and only 
 import rules
 
 from stplan.accounts.models import Role, UnitStatus
+from stplan.applications.window import window_problem
 
 
 @rules.predicate
@@ -58,7 +59,8 @@ def is_submitted(user, application):
 
 @rules.predicate
 def is_editable(user, application):
-    return application is not None and application.is_editable
+    """A draft or a returned application, while the call (or its revision days) is open."""
+    return application is not None and application.is_editable and window_problem(application) is None
 
 
 @rules.predicate

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from stplan.applications.models import (
     Status,
 )
 from stplan.applications.selectors import prior_counts, recheck
+from stplan.applications.window import submission_window_problem
 from stplan.applications.workflow import APPLICATION, TRANSITIONS
 from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.rules import BatchLimit
@@ -116,20 +116,6 @@ def remove_attachment(*, attachment: Attachment, actor: User) -> None:
     attachment.save(update_fields=["removed_at"])
 
 
-def _submission_window_problem(application: Application, now) -> str | None:
-    guide = application.guide
-    if guide.opens_at is None or now < guide.opens_at:
-        return "本批次申报尚未开始，暂不能提交。"
-    if guide.closes_at is None or now <= guide.closes_at:
-        return None
-    if application.status == Status.RETURNED and application.returned_at:
-        deadline = application.returned_at + timedelta(days=guide.revision_days)
-        if now <= deadline:
-            return None
-        return f"本批次申报已截止，退回修改的申报须在{timezone.localtime(deadline):%Y-%m-%d %H:%M}前重新提交，已超过期限。"
-    return f"本批次申报已于{timezone.localtime(guide.closes_at):%Y-%m-%d %H:%M}截止，不能再提交。"
-
-
 class SubmissionRefused(ServiceError):
     def __init__(self, message: str, problems=(), findings=()):
         super().__init__(message)
@@ -186,7 +172,7 @@ def _claim_slots(application: Application, application_facts) -> None:
 
 
 def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
-    if problem := _submission_window_problem(application, now):
+    if problem := submission_window_problem(application, now):
         raise SubmissionRefused(problem)
     dossier = Dossier.of(application)
     submitted_at = application.first_submitted_at or now

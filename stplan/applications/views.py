@@ -16,6 +16,7 @@ from stplan.applications.dossier import SECTIONS, Dossier, display_sections
 from stplan.applications.forms import ATTACHMENT_LABELS, LIST_LIMITS, AttachmentUploadForm
 from stplan.applications.models import Application, Attachment, Status
 from stplan.applications.submission import submitted_content
+from stplan.applications.window import window_problem
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
 from stplan.web import object_id
@@ -164,7 +165,8 @@ def _needs_outcomes(application) -> bool:
 def edit(request, pk):
     application = _visible(request, pk)
     if not request.user.has_perm("applications.change_application", application):
-        messages.info(request, "该申报书当前不可修改。")
+        closed = application.is_editable and window_problem(application)
+        messages.info(request, closed or "该申报书当前不可修改。")
         return redirect("applications:detail", pk=pk)
     pending = request.session.get(PENDING_FORM)
     if request.method == "GET" and pending and pending.get("pk") == application.pk:

@@ -259,6 +259,8 @@ def allow_early(*, project: Project, actor: User, what: str, reason: str) -> Non
     """An officer lets a report or 验收 be filed before the 任务书's date, with a reason."""
     if not actor.has_perm("projects.manage_project", project):
         raise ServiceError("您没有权限进行此操作。")
+    if project.status != ProjectStatus.IN_PROGRESS:
+        raise ServiceError(f"项目当前为“{project.get_status_display()}”，不能准许提前办理。")
     years = project.application.direction.duration_years
     labels = {**EARLY_ITEMS, **{f"report:{y}": f"第{y}年度报告" for y in range(1, years + 1)}}
     if what not in labels:

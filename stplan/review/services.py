@@ -474,7 +474,7 @@ def close_round(*, review_round: ReviewRound, actor: User) -> ReviewRound:
 
 @transaction.atomic
 def confirm_no_conflict(
-    *, assignment: Assignment, actor: User, pledge: bool, no_conflict: bool
+    *, assignment: Assignment, actor: User, pledge: bool, no_conflict: bool, now=None
 ) -> Assignment:
     if not actor.has_perm("review.open_assignment", assignment):
         raise ServiceError("这不是您的评审任务。")
@@ -484,7 +484,7 @@ def confirm_no_conflict(
     def apply(locked: Assignment) -> None:
         locked.pledged_at = timezone.now()
 
-    return perform(assignment, "confirm", actor=actor, apply=apply)
+    return perform(assignment, "confirm", actor=actor, apply=apply, now=now)
 
 
 @transaction.atomic
@@ -525,6 +525,7 @@ def save_review(
     overall_comment: str,
     recommendation: str,
     submit: bool,
+    now=None,
 ) -> Review:
     """Keep a draft as typed; on submit every criterion needs a score in range and a comment.
     A refused submission is still saved as a draft, so nothing typed is lost."""
@@ -551,7 +552,7 @@ def save_review(
         if submit and not problems:
             try:
                 with transaction.atomic():
-                    _submit_review(review, assignment, actor)
+                    _submit_review(review, assignment, actor, now)
             except ServiceError as refused:
                 problems = [str(refused).rstrip("。")]
     if problems:
@@ -560,13 +561,13 @@ def save_review(
     return review
 
 
-def _submit_review(review: Review, assignment: Assignment, actor: User) -> None:
+def _submit_review(review: Review, assignment: Assignment, actor: User, now) -> None:
     def apply(locked: Review) -> dict:
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = now or timezone.now()
         return {"total": locked.total, "recommendation": locked.get_recommendation_display()}
 
-    perform(review, "submit", actor=actor, apply=apply)
-    perform(assignment, "submit", actor=actor, locked=True)
+    perform(review, "submit", actor=actor, apply=apply, now=now)
+    perform(assignment, "submit", actor=actor, locked=True, now=now)
 
 
 def _review_problems(sheet, review: Review, *, submit: bool) -> list[str]:

@@ -217,6 +217,33 @@ def test_returned_application_after_the_revision_period_is_refused(guide):
         services.transition(application=application, action="resubmit", actor=application.leader)
 
 
+def test_returned_application_after_the_revision_period_cannot_be_changed(guide):
+    application = submitted_25(guide=guide)
+    unit_admin = UnitAdminFactory(unit=application.lead_unit)
+    application = services.transition(
+        application=application, action="unit_return", actor=unit_admin, reason="补材料"
+    )
+    guide.closes_at = timezone.now() - timedelta(minutes=1)
+    guide.revision_days = 0
+    guide.save()
+    application.refresh_from_db()
+    assert not application.leader.has_perm("applications.change_application", application)
+    with pytest.raises(ServiceError, match=r"^该申报书当前不可修改。$"):
+        services.save_draft(
+            application=application, actor=application.leader, data=MultiValueDict({"basic-title": ["改"]})
+        )
+    application.refresh_from_db()
+    assert application.title != "改"
+
+
+def test_draft_after_the_deadline_cannot_be_changed(guide):
+    application = draft_25(guide=guide)
+    guide.closes_at = timezone.now() - timedelta(minutes=1)
+    guide.save()
+    application.refresh_from_db()
+    assert not application.leader.has_perm("applications.change_application", application)
+
+
 def test_sixth_submission_of_one_unit_in_direction_25_is_refused_until_one_is_withdrawn(guide):
     unit = UnitFactory()
     submitted = [submitted_25(guide=guide, leader=LeaderFactory(unit=unit)) for _ in range(5)]

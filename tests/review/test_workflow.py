@@ -1,6 +1,5 @@
 """The guards of 专家评审: declared conflicts, due dates and extensions."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -36,7 +35,7 @@ def _full_marks(review_round_, application):
     )
 
 
-def _score(task, *, submit=True):
+def _score(task, *, submit=True, now=None):
     scores, comments = _full_marks(task.round, task.application)
     return services.save_review(
         assignment=task,
@@ -46,12 +45,13 @@ def _score(task, *, submit=True):
         overall_comment="",
         recommendation="fund",
         submit=submit,
+        now=now,
     )
 
 
-def _confirm(task):
+def _confirm(task, *, now=None):
     return services.confirm_no_conflict(
-        assignment=task, actor=task.expert.user, pledge=True, no_conflict=True
+        assignment=task, actor=task.expert.user, pledge=True, no_conflict=True, now=now
     )
 
 
@@ -130,18 +130,17 @@ def test_task_past_due_refuses_confirm_and_submit_but_keeps_the_draft(guide):
     staff = BureauAdminFactory()
     passed_25(guide)
     ExpertFactory(), ExpertFactory()
-    current = _published_round(guide, staff, due_at=timezone.now() + timedelta(seconds=3))
+    current = _published_round(guide, staff, due_at=timezone.now() + timedelta(days=1))
     late, early = Assignment.objects.filter(round=current).order_by("pk")
     _confirm(early)
     current.refresh_from_db()
     later = current.due_at + timedelta(seconds=1)
-    time.sleep(max(0, (later - timezone.now()).total_seconds()))
     with pytest.raises(
         ServiceError, match=r"^评审截止时间为.*已过期，不能再确认或提交。如需延期，请联系科技局经办人。$"
     ):
-        _confirm(late)
+        _confirm(late, now=later)
     with pytest.raises(ServiceError, match=r"^评审截止时间为"):
-        _score(early)
+        _score(early, now=later)
     draft = Review.objects.get(assignment=early)
     assert (draft.status, draft.total) == (ReviewStatus.DRAFT, 100)
     assert Assignment.objects.get(pk=early.pk).status == AssignmentStatus.CONFIRMED

@@ -288,3 +288,16 @@ def test_funded_application_cannot_be_funded_again_or_withdrawn(guide):
     )
     assert services.available_actions(application=application, user=application.leader) == []
     assert services.available_actions(application=application, user=staff) == []
+
+
+def test_draft_after_the_deadline_is_still_editable_as_the_code_stands(guide):
+    """A draft that can no longer be submitted may still be saved and given attachments:
+    `applications.change_application` does not look at the deadline either."""
+    application = draft_25(guide=guide)
+    _close(guide, ago=timedelta(minutes=1), revision_days=30)
+    leader = application.leader
+    assert leader.has_perm("applications.change_application", application)
+    form = direction_25_form(leader=leader, recommender=application.recommender, title="截止后修改")
+    services.save_draft(application=application, actor=leader, data=form)
+    application.refresh_from_db()
+    assert (application.status, application.title) == (Status.DRAFT, "截止后修改")

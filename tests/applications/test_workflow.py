@@ -122,7 +122,9 @@ def _return(application):
 
 def _late(application) -> str:
     application.refresh_from_db()
-    deadline = application.returned_at + timedelta(days=application.guide.revision_days)
+    # The later of the call's deadline and the end of the revision days after the return.
+    guide = application.guide
+    deadline = max(guide.closes_at, application.returned_at + timedelta(days=guide.revision_days))
     return (
         f"本批次申报已截止，退回修改的申报须在{timezone.localtime(deadline):%Y-%m-%d %H:%M}前重新提交，"
         "已超过期限。"
@@ -148,8 +150,9 @@ def test_returned_before_the_deadline_is_refused_outside_the_revision_days(guide
 
 
 def test_returned_long_before_the_deadline_counts_the_revision_days_from_the_return(guide):
-    """Returned 10 days before the deadline with 7 revision days: the window closed before
-    the call did, so right after the deadline resubmission is refused."""
+    """Returned 10 days before the deadline with 7 revision days: the revision days ended
+    before the call did, so right after the deadline resubmission is refused, naming the
+    call's deadline."""
     application = _return(submitted_25(guide=guide))
     application.returned_at = timezone.now() - timedelta(days=11)
     application.save(update_fields=["returned_at"])
@@ -205,11 +208,6 @@ def test_returned_application_stays_editable_within_the_revision_days(guide):
     assert application.title == "修改后的项目名称"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="代码允许：退回修改期限已过、已不能重新提交的申报书，负责人仍可修改（applications.change_application "
-    "只看状态是否为草稿或退回修改，不看申报截止和退回修改期限）。",
-)
 def test_returned_application_outside_the_revision_window_can_no_longer_be_edited(guide):
     application = _outside_the_window(guide)
     leader = application.leader
@@ -217,17 +215,6 @@ def test_returned_application_outside_the_revision_window_can_no_longer_be_edite
     form = direction_25_form(leader=leader, recommender=application.recommender, title="期限后修改")
     with pytest.raises(ServiceError):
         services.save_draft(application=application, actor=leader, data=form)
-
-
-def test_returned_application_outside_the_revision_window_is_still_editable_as_the_code_stands(guide):
-    """What the code does today (see the xfail above): the edit is saved."""
-    application = _outside_the_window(guide)
-    leader = application.leader
-    assert leader.has_perm("applications.change_application", application)
-    form = direction_25_form(leader=leader, recommender=application.recommender, title="期限后修改")
-    services.save_draft(application=application, actor=leader, data=form)
-    application.refresh_from_db()
-    assert (application.status, application.title) == (Status.RETURNED, "期限后修改")
 
 
 # (c) 立项 is performed by a final funding plan and by nothing else.
@@ -290,14 +277,11 @@ def test_funded_application_cannot_be_funded_again_or_withdrawn(guide):
     assert services.available_actions(application=application, user=staff) == []
 
 
-def test_draft_after_the_deadline_is_still_editable_as_the_code_stands(guide):
-    """A draft that can no longer be submitted may still be saved and given attachments:
-    `applications.change_application` does not look at the deadline either."""
+def test_draft_after_the_deadline_can_no_longer_be_edited(guide):
     application = draft_25(guide=guide)
     _close(guide, ago=timedelta(minutes=1), revision_days=30)
     leader = application.leader
-    assert leader.has_perm("applications.change_application", application)
+    assert not leader.has_perm("applications.change_application", application)
     form = direction_25_form(leader=leader, recommender=application.recommender, title="截止后修改")
-    services.save_draft(application=application, actor=leader, data=form)
-    application.refresh_from_db()
-    assert (application.status, application.title) == (Status.DRAFT, "截止后修改")
+    with pytest.raises(ServiceError):
+        services.save_draft(application=application, actor=leader, data=form)

@@ -102,6 +102,9 @@ class Workflow:
     event_fields: Callable[[Any], dict] = lambda obj: {}
     # Called inside the transaction after the event is written; mail goes out on commit.
     notify: Callable[[Any, str, Transition, Event], None] | None = None
+    # The refusal a person without the permission reads, when a plainer one than "no
+    # permission" fits them (an officer of another 科室); None keeps the plain one.
+    denied: Callable[[Any], str | None] = lambda actor: None
     # Labels of payload keys, for the history page.
     payload_labels: dict[str, str | Promise] = field(default_factory=dict)
 
@@ -186,7 +189,7 @@ def perform(
         if not locked:
             obj = type(obj).objects.select_for_update().get(pk=obj.pk)
         if not cause and not _permitted(rule, actor, obj):
-            raise ServiceError(_("您没有权限进行此操作。"))
+            raise ServiceError(workflow.denied(actor) or _("您没有权限进行此操作。"))
         current = getattr(obj, workflow.status_field)
         if current not in rule.sources:
             raise ServiceError(

@@ -11,6 +11,7 @@ from stplan.funding.models import (
     PlanEvent,
     PlanStatus,
 )
+from stplan.review.workflow import other_section
 
 t = workflow.transition
 PLAN = workflow.register(
@@ -18,6 +19,7 @@ PLAN = workflow.register(
         model=FundingPlan,
         event_model=PlanEvent,
         subject="plan",
+        denied=other_section("立项方案"),
         transitions={
             "publicize": t(_("开始公示"), {PlanStatus.DRAFT}, PlanStatus.PUBLICIZED, "funding.manage_plan"),
             "finalize": t(_("确定立项"), {PlanStatus.PUBLICIZED}, PlanStatus.FINAL, "funding.manage_plan"),
@@ -44,6 +46,7 @@ OBJECTION = workflow.register(
         model=Objection,
         event_model=ObjectionEvent,
         subject="objection",
+        denied=other_section("异议"),
         transitions={
             "handle": t(
                 _("处理异议"),

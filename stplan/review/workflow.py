@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stplan import workflow
+from stplan.accounts.models import Role
 from stplan.review.models import (
     Assignment,
     AssignmentEvent,
@@ -48,12 +49,24 @@ def _assignment(obj) -> Assignment:
     return obj.assignment if isinstance(obj, Review) else obj
 
 
+def other_section(noun: str):
+    """The refusal an officer of another 科室 reads: the object is not their 科室's."""
+
+    def denied(actor) -> str | None:
+        if actor is not None and getattr(actor, "role", "") == Role.OFFICER:
+            return f"该{noun}不属于您所在科室管理的方向，您不能进行此操作。"
+        return None
+
+    return denied
+
+
 t = workflow.transition
 ROUND = workflow.register(
     workflow.Workflow(
         model=ReviewRound,
         event_model=RoundEvent,
         subject="review_round",
+        denied=other_section("评审批次"),
         transitions={
             # Publishing again gives out the tasks of a re-solve after late conflicts.
             "publish": t(

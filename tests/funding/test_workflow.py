@@ -56,18 +56,18 @@ def test_plan_of_another_section_is_refused_and_bureau_admin_may(guide):
         services.optimise(plan=plan, actor=stranger)
     with pytest.raises(ServiceError, match=OTHER_SECTION):
         services.change_item(plan=plan, actor=stranger, application=a, selected=False)
-    with pytest.raises(ServiceError, match=r"^您没有权限进行此操作。$"):
+    with pytest.raises(ServiceError, match=OTHER_SECTION):
         services.publicize(plan=plan, actor=stranger)
     services.optimise(plan=plan, actor=staff)
     plan = services.publicize(plan=plan, actor=staff)
     objection = services.record_objection(
         plan=plan, name="张", contact="138", content="有异议", application=a
     )
-    with pytest.raises(ServiceError, match=r"^您没有权限进行此操作。$"):
+    with pytest.raises(ServiceError, match=r"^该异议不属于您所在科室管理的方向，您不能进行此操作。$"):
         services.handle_objection(objection=objection, actor=stranger, handling="驳回")
     after = plan.publicity_ends + timedelta(seconds=1)
     services.handle_objection(objection=objection, actor=staff, handling="经核查，维持原方案。")
-    with pytest.raises(ServiceError, match=r"^您没有权限进行此操作。$"):
+    with pytest.raises(ServiceError, match=OTHER_SECTION):
         services.finalize(plan=plan, actor=stranger, now=after)
     assert services.finalize(plan=plan, actor=staff, now=after).status == PlanStatus.FINAL
 

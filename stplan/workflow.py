@@ -278,6 +278,7 @@ class HistoryRow:
 def history(*objects) -> list[HistoryRow]:
     """What happened to the objects, oldest first, as a reader sees it: the workflow's
     events and what an administrator changed in the admin (Django's LogEntry)."""
+    # Imported here: the models of every app import this module while the registry loads.
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 

@@ -251,7 +251,10 @@ def _schedule_problem(project: Project, what: str, due: date, today: date, label
     return None
 
 
-EARLY_ITEMS = {"acceptance": "验收"}
+def early_items(project: Project) -> dict[str, str]:
+    """What an officer may allow before the 任务书's date: each year's report and 验收."""
+    years = project.application.direction.duration_years
+    return {**{f"report:{y}": f"第{y}年度报告" for y in range(1, years + 1)}, "acceptance": "验收"}
 
 
 @transaction.atomic
@@ -261,8 +264,7 @@ def allow_early(*, project: Project, actor: User, what: str, reason: str) -> Non
         raise ServiceError("您没有权限进行此操作。")
     if project.status != ProjectStatus.IN_PROGRESS:
         raise ServiceError(f"项目当前为“{project.get_status_display()}”，不能准许提前办理。")
-    years = project.application.direction.duration_years
-    labels = {**EARLY_ITEMS, **{f"report:{y}": f"第{y}年度报告" for y in range(1, years + 1)}}
+    labels = early_items(project)
     if what not in labels:
         raise ServiceError("请选择准许提前办理的事项。")
     if not reason.strip():
@@ -475,13 +477,7 @@ def decide_acceptance(*, project: Project, actor: User, decision: str, reason: s
         else:
             _cancel_unpaid(project, actor, label)
         if decision == "failed":
-            CreditRecord.objects.create(
-                project=project,
-                unit=project.application.lead_unit,
-                person=project.application.leader,
-                kind="failed",
-                note=reason.strip(),
-            )
+            _record_credit(project, "failed", reason)
     return acceptance
 
 
@@ -553,14 +549,19 @@ def terminate(*, project: Project, actor: User, reason: str) -> Project:
     with transaction.atomic():
         project = perform(project, "terminate", actor=actor, reason=reason)
         _cancel_unpaid(project, actor, "终止实施")
-        CreditRecord.objects.create(
-            project=project,
-            unit=project.application.lead_unit,
-            person=project.application.leader,
-            kind="abandoned",
-            note=reason.strip(),
-        )
+        _record_credit(project, "abandoned", reason)
     return project
+
+
+def _record_credit(project: Project, kind: str, note: str) -> None:
+    """信用记录 against the unit and the 负责人 of a failed or abandoned project."""
+    CreditRecord.objects.create(
+        project=project,
+        unit=project.application.lead_unit,
+        person=project.application.leader,
+        kind=kind,
+        note=note.strip(),
+    )
 
 
 def overdue_reports(*, today=None) -> list[tuple[Project, int]]:

@@ -170,13 +170,7 @@ def detail(request, pk):
                 *project.reports.all(),
                 *project.changes.all(),
             ),
-            "early_items": [
-                ("acceptance", "验收"),
-                *(
-                    (f"report:{y}", f"第{y}年度报告")
-                    for y in range(1, project.application.direction.duration_years + 1)
-                ),
-            ],
+            "early_items": services.early_items(project).items(),
             "files": project.files.all(),
             "is_leader": user.has_perm("projects.act_as_leader", project),
             "is_unit": user.has_perm("projects.act_as_unit", project),

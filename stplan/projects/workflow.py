@@ -96,7 +96,7 @@ PROJECT = workflow.register(
             "before": _("原负责人"),
             "after": _("新负责人"),
             "ends_on": _("结束日期"),
-            "what": _("事项"),
+            "label": _("事项"),
             "new_benefit": _("新增效益（元）"),
             "budget_executed": _("预算执行（元）"),
         },

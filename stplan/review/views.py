@@ -1,9 +1,12 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from stplan.applications.dossier import Dossier, display_sections
 from stplan.applications.selectors import latest_version
@@ -132,6 +135,17 @@ def round_detail(request, pk):
                     kind=None if action == "clear" else action,
                 )
                 messages.success(request, "已记录。重新分配后生效。")
+            elif action == "extend":
+                assignment = get_object_or_404(
+                    review_round.assignments, pk=object_id(request.POST.get("assignment"))
+                )
+                services.extend_task(
+                    assignment=assignment,
+                    actor=request.user,
+                    due_at=_moment(request.POST.get("due_at", "")),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, f"已将{assignment.expert.name}的评审截止时间延长。")
             elif action == "close":
                 services.close_round(review_round=review_round, actor=request.user)
                 messages.success(request, "评审已结束。")
@@ -176,6 +190,14 @@ def round_detail(request, pk):
             "pair_rules": review_round.pair_rules.select_related("expert__user", "application"),
         },
     )
+
+
+def _moment(raw: str):
+    """A datetime-local value as an aware moment in the bureau's time zone; None if malformed."""
+    try:
+        return timezone.make_aware(datetime.fromisoformat(raw.strip()))
+    except ValueError:
+        return None
 
 
 @login_required

@@ -256,3 +256,31 @@ def test_pin_with_a_malformed_id_is_not_a_server_error(client):
         {"action": "forbid", "application": "1", "expert": "x"},
     ):
         assert client.post(reverse("review:round", args=[current.pk]), data).status_code in (302, 404)
+
+
+def test_round_page_extends_one_task_with_a_reason(client):
+    _application, (task, *_rest) = _published()
+    client.force_login(OfficerFactory(section="国外智力引进与人才科"))
+    url = reverse("review:round", args=[task.round_id])
+    page = client.get(url).content.decode()
+    assert 'value="extend"' in page
+    response = client.post(
+        url, {"action": "extend", "assignment": task.pk, "due_at": "2099-01-31T18:00", "reason": "专家出差"}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.due_at.isoformat() == "2099-01-31T10:00:00+00:00"
+    event = task.events.get(action="extend")
+    assert (event.reason, event.payload) == ("专家出差", {"due_at": "2099-01-31 18:00"})
+
+
+def test_round_page_refuses_an_extension_with_no_date(client):
+    _application, (task, *_rest) = _published()
+    client.force_login(OfficerFactory(section="国外智力引进与人才科"))
+    url = reverse("review:round", args=[task.round_id])
+    response = client.post(
+        url, {"action": "extend", "assignment": task.pk, "due_at": "明天", "reason": "出差"}, follow=True
+    )
+    assert "延长后的截止时间须晚于现在。" in response.content.decode()
+    task.refresh_from_db()
+    assert task.due_at is None

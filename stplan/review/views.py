@@ -13,7 +13,7 @@ from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
-from stplan.review.models import Assignment, AssignmentStatus, Expert
+from stplan.review.models import Assignment, AssignmentStatus, ConflictKind, Expert
 from stplan.web import object_id, xlsx_response
 
 
@@ -146,6 +146,21 @@ def round_detail(request, pk):
                     reason=request.POST.get("reason", ""),
                 )
                 messages.success(request, f"已将{assignment.expert.name}的评审截止时间延长。")
+            elif action == "conflict":
+                assignment = get_object_or_404(
+                    review_round.assignments, pk=object_id(request.POST.get("assignment"))
+                )
+                kind = request.POST.get("kind", "")
+                services.declare_conflict_by_bureau(
+                    actor=request.user,
+                    expert=assignment.expert,
+                    application=assignment.application,
+                    kind=kind if kind in ConflictKind.values else ConflictKind.OTHER,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(
+                    request, f"已登记{assignment.expert.name}回避，其对该项目的评审任务和评分均已撤回。"
+                )
             elif action == "close":
                 services.close_round(review_round=review_round, actor=request.user)
                 messages.success(request, "评审已结束。")
@@ -187,6 +202,7 @@ def round_detail(request, pk):
             "progress": progress,
             "report": review_round.solver_report,
             "pool": selectors.pool(review_round),
+            "conflict_kinds": ConflictKind.choices,
             "pair_rules": review_round.pair_rules.select_related("expert__user", "application"),
         },
     )

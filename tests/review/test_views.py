@@ -284,3 +284,20 @@ def test_round_page_refuses_an_extension_with_no_date(client):
     assert "延长后的截止时间须晚于现在。" in response.content.decode()
     task.refresh_from_db()
     assert task.due_at is None
+
+
+def test_round_page_registers_a_conflict_that_takes_the_task_out(client):
+    _application, (task, *_rest) = _published()
+    client.force_login(OfficerFactory(section="国外智力引进与人才科"))
+    url = reverse("review:round", args=[task.round_id])
+    client.post(
+        url, {"action": "conflict", "assignment": task.pk, "kind": "relative", "reason": "配偶在申报单位"}
+    )
+    task.refresh_from_db()
+    assert task.status == "withdrawn"
+    conflict = task.expert.conflicts.get()
+    assert (conflict.kind, conflict.reason, conflict.application_id) == (
+        "relative",
+        "配偶在申报单位",
+        task.application_id,
+    )

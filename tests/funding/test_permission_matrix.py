@@ -50,6 +50,11 @@ ACTIONS = ("optimise", "change", "publicize", "handle", "finalize")
 # no plan here has reached (the period is a week from the world's building): it changes
 # nothing for anyone, and the matrix checks that only the managers get that far. Likewise
 # publicize: one plan of the guide is already in 公示, and a second is refused while it lasts.
+# Making a plan from a round (the 立项方案 list's form): "own" is the 方向25 round, "mixed"
+# the 方向25 + 方向33 one, "other" a 方向33 round. Only a round the person runs is offered;
+# any other is as if none was chosen: the list is shown again with that message, no plan made.
+ROUNDS_OF = {"officer_own": {"own"}, "officer_other": {"other"}, "bureau_admin": {"own", "mixed", "other"}}
+NO_ROUND = "请选择评审批次"
 WORKS_ON = {
     "draft": {"optimise", "change"},
     "publicized": {"handle"},
@@ -67,6 +72,8 @@ def expect(cell: Cell) -> Expect:
         return Expect(403)
     match view:
         case "plans":
+            if method == "POST" and obj in ROUNDS_OF[actor]:
+                return Expect(302, True)
             return Expect(200)
         case "compare":
             return Expect(200 if {"draft", obj} <= PLANS_OF[actor] else 404)
@@ -84,6 +91,8 @@ def expect(cell: Cell) -> Expect:
 def cells():
     for actor in ACTORS:
         yield Cell("plans", "GET", actor)
+        for obj in ("own", "mixed", "other"):
+            yield Cell("plans", "POST", actor, obj)
         for obj in PLANS:
             yield Cell("plan", "GET", actor, obj)
             for action in ACTIONS:
@@ -98,6 +107,7 @@ class World:
     sessions: dict
     plans: dict
     objection: Objection
+    rounds: dict
 
 
 def _build():
@@ -116,7 +126,12 @@ def _build():
         "publicized": publicized,
         "mixed": plan("矩阵跨科室方案", mixed_round),
     }
-    return World(actors, sessions_of(actors), plans, objection)
+    rounds = {
+        "own": current,
+        "mixed": mixed_round,
+        "other": review_round(guide, directions=(33,), name="农业"),
+    }
+    return World(actors, sessions_of(actors), plans, objection, rounds)
 
 
 world = module_world(_build)
@@ -147,7 +162,7 @@ def _state(world):
 
 
 def _url(world, cell):
-    plan = world.plans.get(cell.obj)
+    plan = world.plans.get(cell.obj) if cell.view != "plans" else None
     match cell.view:
         case "plans":
             return reverse("funding:plans")
@@ -159,6 +174,12 @@ def _url(world, cell):
 
 
 def _post_data(world, cell):
+    if cell.view == "plans":
+        return {
+            "review_round": world.rounds[cell.obj].pk,
+            "name": f"矩阵新方案{cell.obj}",
+            "total_budget": 50_000,
+        }
     plan = world.plans[cell.obj]
     item = plan.items.order_by("pk").first()
     return {
@@ -184,6 +205,13 @@ def test_funding_cell_answers_as_the_rules_say(cell, world, client):
     if expected.status == 302 and cell.actor == ANONYMOUS:
         assert response["Location"].startswith(reverse("accounts:login"))
     assert (_state(world) != before) == expected.changed
+    if cell.view == "plans" and cell.method == "POST" and cell.actor in BUREAU_STAFF:
+        made = FundingPlan.objects.filter(name=f"矩阵新方案{cell.obj}").first()
+        if expected.changed:
+            assert made.review_round_id == world.rounds[cell.obj].pk
+            assert response["Location"] == reverse("funding:plan", args=[made.pk])
+        else:
+            assert made is None and NO_ROUND in response.content.decode()
     if cell.view == "plans" and expected.status == 200:
         # No leaks: the list names exactly the person's plans.
         html = response.content.decode()

@@ -1,22 +1,34 @@
-"""Who may open and do what with a funded project: every role × view × action, from the
-tables below, written by hand from the rules (a project is its 负责人's, its unit's and its
-方向's 科室's, and the 局管理员's; 方向40's awards are the 农业农村科技科's and the 局管理员's).
-They do not ask stplan's predicates.
+"""Who may open and do what with a funded project: every role × view × action × project,
+from the tables below, written by hand from the rules (a project is its 负责人's, its unit's
+and its 方向's 科室's, and the 局管理员's; 方向40's awards are the 农业农村科技科's and the
+局管理员's). They do not ask stplan's predicates.
+
+Two projects of the same plan: "fresh" (任务书 待负责人确认) and "running" (任务书 approved,
+in progress, its first 年度报告 and a 预算调整 waiting for the 科室, the signing tranche
+released), both reached through stplan's services. "leader_own" and "unit_admin_own" are,
+for each project, its own 负责人 and its unit's administrator.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from stplan.demo.builders import MINIMAL_PDF
 from stplan.funding import services as funding
-from stplan.projects.models import Project
+from stplan.projects import services
+from stplan.projects.models import CountyAward, Project
 from stplan.projects.selectors import projects_of_plan
 from tests.matrix import (
     ANONYMOUS,
     BUREAU_STAFF,
     MANAGERS,
+    OTHER_SECTION,
+    OWN_SECTION,
     Cell,
     Expect,
     login,
@@ -26,7 +38,7 @@ from tests.matrix import (
     sessions_of,
     url_names,
 )
-from tests.world import open_guide, scored_round
+from tests.world import BureauAdminFactory, OfficerFactory, UnitAdminFactory, open_guide, scored_round
 
 ACTORS = (
     "leader_own",  # the project's 负责人
@@ -40,6 +52,7 @@ ACTORS = (
     "bureau_admin",
     ANONYMOUS,
 )
+PROJECTS = ("fresh", "running")
 SEES_PROJECT = {"leader_own", "unit_admin_own", "officer_own", "bureau_admin"}
 LEADER_ACTIONS = ("report", "change", "acceptance", "evidence", "confirm")
 UNIT_ACTIONS = ("unit_approve",)
@@ -52,17 +65,33 @@ MAY = {
     **{a: {"unit_admin_own"} for a in UNIT_ACTIONS},
     **{a: MANAGERS for a in MANAGER_ACTIONS},
 }
-# On the fresh project (任务书 待负责人确认) the 负责人's confirm is the one step that goes
-# through; the others' effects depend on later states and are left to tests/projects.
-CHANGES_NOW = {("confirm", "leader_own"), ("terminate", "officer_own"), ("terminate", "bureau_admin")}
-# These name a 年度报告 or 变更申请, of which the fresh project has none: 404 for all who see it.
+# What each action changes on each project for one who may take it:
+# - fresh: the 负责人 confirms the 任务书, asks for a change (allowed while contracting) and
+#   uploads evidence; a manager may terminate. Nothing else is due yet.
+# - running: the 任务书 is through, so its steps change nothing; the signing tranche can be
+#   paid, the report accepted or returned, the change approved or rejected, the project
+#   terminated, an early filing allowed; the 负责人 files the 2nd 年度报告 (allowed early in
+#   the world), asks for another change and uploads evidence. 验收 is not yet due (nobody
+#   allowed it early) and 方向25 is not 先实施后补助 (verify), so those change nothing.
+WORKS_ON = {
+    "fresh": {"confirm", "change", "evidence", "terminate"},
+    "running": {
+        "pay", "accept_report", "return_report", "approve_change", "reject_change", "terminate",
+        "allow_early", "report", "change", "evidence",
+    },
+}  # fmt: skip
+# These name a 年度报告 or 变更申请 (the running project's): the fresh project has none,
+# so it is 404 there for all who see it.
 NEEDS_PART = {"accept_report", "return_report", "approve_change", "reject_change"}
 AWARDS = {"officer_other", "bureau_admin"}
+AWARD_ACTIONS = ("record", "revoke")
 PRINTED = {"leader_own", "officer_other"}  # the PDF takes a second: one allowed, one refused
+# The ledger export: bureau staff see the projects of their 科室 (both are 方向25's).
+LEDGER_OF = {"officer_own": set(PROJECTS), "officer_other": set(), "bureau_admin": set(PROJECTS)}
 
 
 def expect(cell: Cell) -> Expect:
-    view, method, actor, action = cell.view, cell.method, cell.actor, cell.action
+    view, method, actor, obj, action = cell.view, cell.method, cell.actor, cell.obj, cell.action
     if actor == ANONYMOUS:
         return Expect(302)
     match view:
@@ -71,44 +100,87 @@ def expect(cell: Cell) -> Expect:
         case "dashboard":
             return Expect(200 if actor in BUREAU_STAFF else 403)
         case "awards":
-            return Expect(200 if actor in AWARDS else 403)
+            if actor not in AWARDS:
+                return Expect(403)
+            return Expect(200) if method == "GET" else Expect(302, True)
         case "detail" | "contract_pdf":
             if actor not in SEES_PROJECT:
                 return Expect(404)
             if method == "GET":
                 return Expect(200)
-            if action in NEEDS_PART:
+            if action in NEEDS_PART and obj == "fresh":
                 return Expect(404)
             allowed = actor in MAY[action]
-            return Expect(302, (action, actor) in CHANGES_NOW if allowed else False)
+            return Expect(302, allowed and action in WORKS_ON[obj])
     raise AssertionError(cell)
 
 
 def cells():
     for actor in ACTORS:
-        for view in ("list", "dashboard", "awards", "detail"):
-            yield Cell(view, "GET", actor)
+        yield Cell("awards", "GET", actor)
+        yield Cell("dashboard", "GET", actor)
+        yield Cell("dashboard", "GET", actor, "xlsx")
+        for action in AWARD_ACTIONS:
+            yield Cell("awards", "POST", actor, None, action)
         if actor in PRINTED or actor == ANONYMOUS:
-            yield Cell("contract_pdf", "GET", actor)
-        for action in MAY:
-            yield Cell("detail", "POST", actor, None, action)
+            yield Cell("contract_pdf", "GET", actor, "fresh")
+        for obj in PROJECTS:
+            yield Cell("list", "GET", actor, obj)  # as that project's people, for the own ones
+            yield Cell("detail", "GET", actor, obj)
+            for action in MAY:
+                yield Cell("detail", "POST", actor, obj, action)
 
 
 @dataclass
 class World:
     actors: dict
     sessions: dict
-    project: Project
+    # The sessions that stand for "leader_own"/"unit_admin_own" on the running project.
+    running_sessions: dict
+    projects: dict
+    report: object
+    change: object
+    award: CountyAward
+
+
+def _running(project, officer):
+    """Take `project` through its 任务书 to 实施中, with a first 年度报告 and a 预算调整
+    waiting for the 科室, and the 2nd report allowed early."""
+    leader = project.application.leader
+    unit_admin = UnitAdminFactory(unit=project.application.lead_unit)
+    services.advance_contract(project=project, actor=leader, action="confirm")
+    services.advance_contract(project=project, actor=unit_admin, action="unit_approve")
+    services.advance_contract(project=project, actor=officer, action="approve")
+    project.refresh_from_db()
+    for year in (1, 2):
+        services.allow_early(project=project, actor=officer, what=f"report:{year}", reason="矩阵准备")
+    report = services.submit_report(
+        project=project, actor=leader, year=1, progress={}, narrative="第一年进展", spent=10_000
+    )
+    change = services.request_change(
+        project=project, actor=leader, kind="budget", details={"description": "调整"}, reason="需要调整"
+    )
+    return {"leader_own": leader, "unit_admin_own": unit_admin}, report, change
 
 
 def _build():
-    current, (funded, _), staff = scored_round(open_guide(), [90, 80])
-    plan = funding.create_plan(actor=staff, review_round=current, name="方案", total_budget=50_000)
+    current, (funded, second), staff = scored_round(open_guide(), [90, 80])
+    plan = funding.create_plan(actor=staff, review_round=current, name="方案", total_budget=100_000)
     plan = funding.publicize(plan=plan, actor=staff)
     funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
-    (project,) = projects_of_plan(plan)
+    by_leader = {p.application.leader_id: p for p in projects_of_plan(plan)}
+    projects = {"fresh": by_leader[funded.leader_id], "running": by_leader[second.leader_id]}
+    running_people, report, change = _running(projects["running"], OfficerFactory(section=OWN_SECTION))
+    award = services.record_award(
+        actor=BureauAdminFactory(),
+        county="阳朔县",
+        year=2022,
+        amount=300_000,
+        county_match=100_000,
+        proof="证明",
+    )
     actors = make_actors(leader_own=funded.leader)
-    return World(actors, sessions_of(actors), project)
+    return World(actors, sessions_of(actors), sessions_of(running_people), projects, report, change, award)
 
 
 world = module_world(_build)
@@ -128,37 +200,81 @@ def _state(project):
     p = Project.objects.get(pk=project.pk)
     return {
         "status": p.status,
+        "ends_on": p.ends_on,
         "contract": p.contract.status,
         "tranches": list(p.tranches.order_by("pk").values_list("pk", "status", "paid_amount")),
-        "reports": p.reports.count(),
-        "changes": p.changes.count(),
+        "reports": list(p.reports.order_by("pk").values_list("pk", "status")),
+        "changes": list(p.changes.order_by("pk").values_list("pk", "status")),
+        "acceptance": getattr(p, "acceptance", None) is not None,
         "files": p.files.count(),
+        "events": p.events.count(),
     }
 
 
+def _awards():
+    return list(CountyAward.objects.order_by("pk").values_list("pk", "county", "year", "status"))
+
+
 def _post_data(world, cell):
-    tranche = world.project.tranches.order_by("pk").first()
-    return {"action": cell.action, "tranche": tranche.pk, "voucher": "矩阵", "reason": "矩阵测试理由",
-            "kind": "other", "description": "矩阵", "year": 1, "decision": "pass", "what": "acceptance"}  # fmt: skip
+    if cell.view == "awards":
+        return {"action": cell.action, "award": world.award.pk, "reason": "矩阵撤销", "county": "荔浦市",
+                "year": 2023, "amount": 300_000, "county_match": 100_000, "proof": "证明"}  # fmt: skip
+    project = world.projects[cell.obj]
+    tranche = project.tranches.order_by("pk").first()
+    data = {"action": cell.action, "tranche": tranche.pk, "voucher": "矩阵", "reason": "矩阵测试理由",
+            "kind": "budget", "description": "矩阵", "year": 2, "narrative": "矩阵进展", "decision": "pass",
+            "what": "acceptance", "report": world.report.pk, "change": world.change.pk, "note": "矩阵"}  # fmt: skip
+    if cell.action == "evidence":
+        data["file"] = SimpleUploadedFile("proof.pdf", MINIMAL_PDF, content_type="application/pdf")
+    return data
+
+
+def _url(world, cell):
+    if cell.view in ("detail", "contract_pdf"):
+        return reverse(f"projects:{cell.view}", args=[world.projects[cell.obj].pk])
+    url = reverse(f"projects:{cell.view}")
+    return url + "?format=xlsx" if cell.obj == "xlsx" else url
+
+
+def _ledger_numbers(response):
+    sheet = load_workbook(BytesIO(response.content)).active
+    first = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return {v for v in first if v not in ("合计", OWN_SECTION, OTHER_SECTION)}
 
 
 @pytest.mark.parametrize("cell", list(cells()), ids=lambda c: c.id)
 def test_project_cell_answers_as_the_rules_say(cell, world, client):
     expected = expect(cell)
-    login(client, world.sessions, cell.actor)
-    project = world.project
-    url = reverse(
-        f"projects:{cell.view}", args=[project.pk] if cell.view in ("detail", "contract_pdf") else []
-    )
-    before = _state(project)
+    sessions = world.sessions
+    if cell.obj == "running" and cell.actor in world.running_sessions:
+        sessions = {**sessions, **world.running_sessions}
+    login(client, sessions, cell.actor)
+    url = _url(world, cell)
+    before = [_state(p) for p in world.projects.values()], _awards()
 
     response = client.get(url) if cell.method == "GET" else client.post(url, _post_data(world, cell))
 
     assert response.status_code == expected.status
-    assert (_state(project) != before) == expected.changed
-    if expected.status == 200 and cell.view in ("list", "detail"):
-        shown = project.number in response.content.decode()
-        assert shown == (cell.actor in SEES_PROJECT)
+    if cell.actor == ANONYMOUS:
+        assert response["Location"].startswith(reverse("accounts:login"))
+    after = [_state(p) for p in world.projects.values()], _awards()
+    assert (after != before) == expected.changed, (before, after)
+    if expected.changed and cell.view == "detail":
+        # Only the project posted to moved.
+        other = next(k for k in PROJECTS if k != cell.obj)
+        assert after[0][PROJECTS.index(other)] == before[0][PROJECTS.index(other)]
+    if expected.status != 200:
+        return
+    if cell.view in ("list", "detail"):
+        shown = {k for k, p in world.projects.items() if p.number in response.content.decode()}
+        if cell.view == "list":
+            own = {cell.obj} if cell.actor in ("leader_own", "unit_admin_own") else set()
+            assert shown == (set(PROJECTS) if cell.actor in MANAGERS else own)
+        else:
+            assert cell.obj in shown
+    if cell.view == "dashboard" and cell.obj == "xlsx":
+        numbers = {world.projects[k].number for k in LEDGER_OF[cell.actor]}
+        assert _ledger_numbers(response) == numbers
 
 
 def test_projects_matrix_covers_every_url_name():

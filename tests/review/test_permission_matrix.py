@@ -49,6 +49,11 @@ ROUND_OF = {
     "officer_other": {"other"},
     "bureau_admin": set(ROUNDS),
 }
+# Beyond these, a fifth round "pending" (方向25, published, its tasks not yet submitted) holds
+# the expert's open tasks; it is listed for the 方向25 科室 and the 局管理员.
+LISTED = {
+    actor: rounds | ({"pending"} if "published" in rounds else set()) for actor, rounds in ROUND_OF.items()
+}
 ACTIONS = ("solve", "publish", "pin", "forbid", "clear", "close")
 # What each action changes on each round for one who may act: publish needs proposed
 # pairs, close a published round; solve needs passed 方向25 applications (the other round has
@@ -61,6 +66,21 @@ WORKS_ON = {
 }
 POOL_VIEWS = ("experts", "expert_template", "expert_new", "expert")
 TASK_ACTIONS = ("confirm", "declare", "save", "submit")
+# The expert's tasks: "task" is submitted; "unconfirmed" is published and waits for the
+# pledge; "confirmed" is pledged, no review saved yet. What the expert's own POST changes:
+# the pledge and a declared conflict on an open task, a draft (also a refused submission,
+# which keeps what was typed) once pledged; nothing on a submitted task.
+TASKS = ("task", "unconfirmed", "confirmed")
+TASK_WORKS = {
+    "task": set(),
+    "unconfirmed": {"confirm", "declare"},
+    "confirmed": {"declare", "save", "submit"},
+}
+# Creating a round: the 方向 chosen. An officer creates rounds of their own 科室's 方向
+# only; one of another 科室 or of two 科室 is refused with the reason, the form shown again.
+NEW_ROUNDS = {"new_own": (25,), "new_other": (33,), "new_mixed": (25, 33)}
+CREATES = {"officer_own": {"new_own"}, "officer_other": {"new_other"}, "bureau_admin": set(NEW_ROUNDS)}
+REFUSED = "科室经办人只能为本科室管理的方向创建评审批次"
 
 
 def expect(cell: Cell) -> Expect:
@@ -69,8 +89,14 @@ def expect(cell: Cell) -> Expect:
         return Expect(302)
     staff = actor in BUREAU_STAFF
     match view:
-        case "experts" | "expert_template" | "expert_new" | "expert" | "rounds":
+        case "experts" | "expert_template" | "expert_new" | "expert":
             return Expect(200 if staff else 403)
+        case "rounds":
+            if not staff:
+                return Expect(403)
+            if method == "GET":
+                return Expect(200)
+            return Expect(302, True) if obj in CREATES[actor] else Expect(200)
         case "round" | "ranking":
             if not staff:
                 return Expect(403)
@@ -88,9 +114,11 @@ def expect(cell: Cell) -> Expect:
         case "task":
             # A task is the assigned expert's; everyone else, bureau staff included (they
             # follow a task on the round page), is told it does not exist.
-            if actor == "expert":
+            if actor != "expert":
+                return Expect(404)
+            if method == "GET":
                 return Expect(200)
-            return Expect(404)
+            return Expect(302, action in TASK_WORKS[obj])
     raise AssertionError(cell)
 
 
@@ -103,10 +131,12 @@ def cells():
             yield Cell("ranking", "GET", actor, obj)
             for action in ACTIONS:
                 yield Cell("round", "POST", actor, obj, action)
-        yield Cell("task", "GET", actor, "task")
-        if actor != "expert":
+        for obj in NEW_ROUNDS:
+            yield Cell("rounds", "POST", actor, obj)
+        for obj in TASKS:
+            yield Cell("task", "GET", actor, obj)
             for action in TASK_ACTIONS:
-                yield Cell("task", "POST", actor, "task", action)
+                yield Cell("task", "POST", actor, obj, action)
 
 
 @dataclass
@@ -115,8 +145,9 @@ class World:
     sessions: dict
     rounds: dict
     application: object
-    task: Assignment
+    tasks: dict
     pool_expert: object
+    directions: dict
 
 
 def _build():
@@ -127,6 +158,19 @@ def _build():
     task = Assignment.objects.filter(round=published).order_by("pk").first()
     for _ in range(2):
         ExpertFactory(load_cap=10)
+    # The expert's open tasks, in a round solved before expert_other joins the pool.
+    pending = review_round(guide, name="矩阵待评批次")
+    for application in applications:
+        services.set_pair_rule(
+            review_round=pending, actor=staff, application=application, expert=task.expert, kind="pin"
+        )
+    services.propose_assignment(review_round=pending, actor=staff)
+    services.publish(review_round=pending, actor=staff)
+    unconfirmed, confirmed = Assignment.objects.filter(round=pending, expert=task.expert).order_by("pk")
+    confirmed = services.confirm_no_conflict(
+        assignment=confirmed, actor=task.expert.user, pledge=True, no_conflict=True
+    )
+    tasks = {"task": task, "unconfirmed": unconfirmed, "confirmed": confirmed}
     actors = make_actors(expert=task.expert)
     proposed = review_round(guide, name="矩阵本科室批次")
     services.propose_assignment(review_round=proposed, actor=staff)
@@ -139,7 +183,8 @@ def _build():
         "mixed": review_round(guide, directions=(25, 33), name="矩阵跨科室批次"),
         "other": review_round(guide, directions=(33,), name="矩阵农业批次"),
     }
-    return World(actors, sessions_of(actors), rounds, applications[0], task, task.expert)
+    directions = {k: [direction(guide, n).pk for n in ns] for k, ns in NEW_ROUNDS.items()}
+    return World(actors, sessions_of(actors), rounds, applications[0], tasks, task.expert, directions)
 
 
 world = module_world(_build)
@@ -167,9 +212,13 @@ def _round_state(review_round):
     }
 
 
-def _task_state(task):
-    row = Assignment.objects.filter(pk=task.pk).values("status", "pledged_at").get()
-    return {**row, "review": list(Assignment.objects.filter(pk=task.pk).values_list("review__scores"))}
+def _task_state(world):
+    """Every task of the expert (a declared conflict reaches them all) and the rounds' count."""
+    tasks = Assignment.objects.filter(expert=world.pool_expert).order_by("pk")
+    return {
+        "tasks": list(tasks.values_list("pk", "status", "pledged_at", "review__scores", "review__status")),
+        "rounds": list(ReviewRound.objects.order_by("pk").values_list("pk", "name")),
+    }
 
 
 def _url(world, cell):
@@ -181,11 +230,15 @@ def _url(world, cell):
         case "round" | "ranking":
             return reverse(f"review:{cell.view}", args=[world.rounds[cell.obj].pk])
         case "task":
-            return reverse("review:task", args=[world.task.pk])
+            return reverse("review:task", args=[world.tasks[cell.obj].pk])
     raise AssertionError(cell)
 
 
 def _post_data(world, cell):
+    if cell.view == "rounds":
+        return {"name": f"矩阵新建{cell.obj}", "directions": world.directions[cell.obj],
+                "experts_per_application": 2, "field_bonus": 0.2, "aggregation": "mean",
+                "disagreement_threshold": 10}  # fmt: skip
     if cell.view == "round":
         return {"action": cell.action, "application": world.application.pk, "expert": world.pool_expert.pk}
     return {
@@ -204,6 +257,7 @@ NAME_OF = {
     "published": "矩阵已发布批次",
     "mixed": "矩阵跨科室批次",
     "other": "矩阵农业批次",
+    "pending": "矩阵待评批次",
 }
 
 
@@ -213,26 +267,35 @@ def test_review_cell_answers_as_the_rules_say(cell, world, client):
     login(client, world.sessions, cell.actor)
     url = _url(world, cell)
     watched = [world.rounds[cell.obj]] if cell.obj in ROUNDS else []
-    before = [_round_state(r) for r in watched], _task_state(world.task)
+    before = [_round_state(r) for r in watched], _task_state(world)
 
     response = client.get(url) if cell.method == "GET" else client.post(url, _post_data(world, cell))
 
     assert response.status_code == expected.status
     if cell.actor == ANONYMOUS:
         assert response["Location"].startswith(reverse("accounts:login"))
-    after = [_round_state(r) for r in watched], _task_state(world.task)
+    after = [_round_state(r) for r in watched], _task_state(world)
     assert (after != before) == expected.changed, (before, after)
+    html = response.content.decode() if response["Content-Type"].startswith("text/html") else ""
+    if cell.view == "rounds" and cell.method == "POST":
+        if expected.changed:
+            created = ReviewRound.objects.get(name=f"矩阵新建{cell.obj}")
+            assert response["Location"] == reverse("review:round", args=[created.pk])
+            assert sorted(created.directions.values_list("pk", flat=True)) == sorted(
+                world.directions[cell.obj]
+            )
+        elif expected.status == 200:
+            assert REFUSED in html
     if expected.status != 200 or cell.method != "GET":
         return
-    html = response.content.decode() if response["Content-Type"].startswith("text/html") else ""
     match cell.view:
         case "rounds":
             # No leaks: the list shows exactly the rounds the person runs.
-            assert set(ROUND_NAME.findall(html)) == {NAME_OF[r] for r in ROUND_OF[cell.actor]}
+            assert set(ROUND_NAME.findall(html)) == {NAME_OF[r] for r in LISTED[cell.actor]}
         case "round" | "ranking":
             assert NAME_OF[cell.obj] in html
         case "mine":
-            shown = world.task.application.number in html
+            shown = world.tasks["task"].application.number in html
             assert shown == (cell.actor == "expert")
 
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages stplan needs beyond Python: Pango and CJK fonts for the PDF
-# 申报书 (WeasyPrint), and with --browser Chromium for the browser tests. Only what is
-# missing is installed; without root or apt it says what is missing and goes on.
+# 申报书 (WeasyPrint), gettext for the catalogue check, and with --browser Chromium for the
+# browser tests. Only what is missing is installed; without root or apt it says what is
+# missing and goes on.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk gettext)
 [ "${1:-}" = "--browser" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do

@@ -106,6 +106,44 @@ class UnitEvent(Event):
         return f"{self.unit} {self.action}"
 
 
+class UnitChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")
+
+
+class UnitChange(models.Model):
+    """A change an approved unit asks for in what its eligibility rests on (name, kind,
+    county, 资质): it takes effect only when the bureau approves it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="changes", verbose_name=_("单位"))
+    # {field: {"before": value, "after": value}}
+    changes = models.JSONField(_("变更内容"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=UnitChangeStatus.choices, default=UnitChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位信息变更")
+        verbose_name_plural = _("单位信息变更")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} 信息变更"
+
+
+class UnitChangeEvent(Event):
+    change = models.ForeignKey(UnitChange, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("单位信息变更记录")
+        verbose_name_plural = _("单位信息变更记录")
+
+
 class Invitation(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("单位")

@@ -2,7 +2,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 
-from stplan.accounts.models import Invitation, Role, Unit, User
+from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, User
 from stplan.eligibility import labels
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
@@ -59,27 +59,96 @@ def transition_unit(*, unit: Unit, action: str, actor: User, reason: str = "") -
     return perform(unit, action, actor=actor, reason=reason, apply=apply)
 
 
+# What a unit's eligibility rests on: once approved, these change only with the bureau's review.
+REVIEWED_FIELDS = ("name", "kind", "county", "qualifications")
+
+
 @transaction.atomic
-def update_unit(*, unit: Unit, actor: User, fields: dict) -> Unit:
+def update_unit(*, unit: Unit, actor: User, fields: dict) -> UnitChange | None:
+    """Save the unit's record; on an approved unit, changes to `REVIEWED_FIELDS` wait for the
+    bureau (returned as the pending change) while the approved values stay in force."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not actor.has_perm("accounts.change_unit_record", unit):
         raise ServiceError("您没有权限修改该单位信息。")
-    changes = {}
-    for name, value in fields.items():
-        before = getattr(unit, name)
-        if before != value:
-            label = str(Unit._meta.get_field(name).verbose_name)
-            changes[label] = f"{_shown(before)} → {_shown(value)}"
+    changed = {name: value for name, value in fields.items() if getattr(unit, name) != value}
+    reviewed = {n: v for n, v in changed.items() if unit.is_approved and n in REVIEWED_FIELDS}
+    direct = {n: v for n, v in changed.items() if n not in reviewed}
+    if direct:
+        payload = {"changes": _described(unit, direct)}
+        for name, value in direct.items():
             setattr(unit, name, value)
-    if changes:
         unit.save()
-        record(unit, "update", actor=actor, payload={"changes": changes})
-    return unit
+        record(unit, "update", actor=actor, payload=payload)
+    if not reviewed:
+        return None
+    if unit.changes.filter(status=UnitChangeStatus.PENDING).exists():
+        raise ServiceError(
+            "本单位已有待科技局审核的信息变更，审核后才能再次提交单位名称、性质、所在地或资质的修改。"
+        )
+    change = UnitChange.objects.create(
+        unit=unit,
+        requested_by=actor,
+        changes={n: {"before": getattr(unit, n), "after": v} for n, v in reviewed.items()},
+    )
+    record(change, "request", actor=actor, payload={"changes": _described(unit, reviewed)})
+    notify(
+        recipients=User.objects.filter(role=Role.BUREAU_ADMIN).values_list("email", flat=True),
+        subject=f"单位信息变更待审核：{unit.name}",
+        body=f"{unit.name}申请变更单位名称、性质、所在地或资质，请登录系统在“注册审核”中审核。",
+    )
+    return change
 
 
-def _shown(value) -> str:
+def decide_unit_change(*, change: UnitChange, actor: User, approve: bool, reason: str = "") -> UnitChange:
+    """The bureau's review of a unit's change: approved values replace the old ones."""
+
+    def apply(locked: UnitChange) -> None:
+        if not approve:
+            return
+        unit = Unit.objects.select_for_update().get(pk=locked.unit_id)
+        after = {name: values["after"] for name, values in locked.changes.items()}
+        payload = {"changes": _described(unit, after)}
+        for name, value in after.items():
+            setattr(unit, name, value)
+        unit.save()
+        record(unit, "update", actor=actor, reason="单位信息变更审核通过", payload=payload)
+
+    with transaction.atomic():
+        change = perform(change, "approve" if approve else "reject", actor=actor, reason=reason, apply=apply)
+        verdict = "已通过" if approve else "未通过"
+        notify(
+            recipients=change.unit.people.filter(role=Role.UNIT_ADMIN).values_list("email", flat=True),
+            subject=f"单位信息变更审核{verdict}：{change.unit.name}",
+            body=f"{change.unit.name}的单位信息变更审核{verdict}。" + (f"\n理由：{reason}" if reason else ""),
+        )
+    return change
+
+
+def change_rows(change: UnitChange) -> list[tuple[str, str]]:
+    """A pending change as the bureau reads it: each field, before → after."""
+    return [
+        (
+            str(Unit._meta.get_field(name).verbose_name),
+            f"{_shown(name, values['before'])} → {_shown(name, values['after'])}",
+        )
+        for name, values in change.changes.items()
+    ]
+
+
+def _described(unit: Unit, values: dict) -> dict[str, str]:
+    return {
+        str(
+            Unit._meta.get_field(name).verbose_name
+        ): f"{_shown(name, getattr(unit, name))} → {_shown(name, value)}"
+        for name, value in values.items()
+    }
+
+
+def _shown(name: str, value) -> str:
     if isinstance(value, list):
         return "、".join(str(labels.QUALIFICATIONS.get(v, v)) for v in value) or "无"
+    if name == "kind":
+        return str(labels.ORGANIZATION_KINDS.get(value, value))
     return str(value) if value not in (None, "") else "（空）"
 
 

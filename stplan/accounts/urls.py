@@ -14,4 +14,5 @@ urlpatterns = [
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("registrations/", views.registrations, name="registrations"),
     path("registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("registrations/changes/<int:pk>/", views.unit_change, name="unit_change"),
 ]

@@ -11,7 +11,7 @@ from django_ratelimit.decorators import ratelimit
 
 from stplan.accounts import services
 from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, UnitForm
-from stplan.accounts.models import Invitation, Role, Unit, UnitStatus
+from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, UnitStatus
 from stplan.errors import ServiceError
 
 
@@ -51,11 +51,16 @@ def unit_profile(request):
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             fields = {k: v for k, v in form.cleaned_data.items() if k != "credit_code"}
-            services.update_unit(unit=unit, actor=request.user, fields=fields)
+            change = services.update_unit(unit=unit, actor=request.user, fields=fields)
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "单位信息已保存。")
+            if change is None:
+                messages.success(request, "单位信息已保存。")
+            else:
+                messages.success(
+                    request, "单位名称、性质、所在地或资质的修改已提交科技局审核，审核通过后生效。"
+                )
             return redirect("accounts:unit")
     return render(
         request,
@@ -137,7 +142,12 @@ def registrations(request):
     return render(
         request,
         "accounts/registrations.html",
-        {"units": units.order_by("created_at"), "status": status, "statuses": UnitStatus.choices},
+        {
+            "units": units.order_by("created_at"),
+            "status": status,
+            "statuses": UnitStatus.choices,
+            "changes": UnitChange.objects.filter(status=UnitChangeStatus.PENDING).select_related("unit"),
+        },
     )
 
 
@@ -156,11 +166,33 @@ def registration_detail(request, pk):
         else:
             messages.success(request, "审核结果已保存，已通知该单位。")
             return redirect("accounts:registrations")
+    changes = list(unit.changes.filter(status=UnitChangeStatus.PENDING))
+    for change in changes:
+        change.rows = services.change_rows(change)
     return render(
         request,
         "accounts/registration_detail.html",
-        {"unit": unit, "events": unit.events.select_related("actor")},
+        {"unit": unit, "events": unit.events.select_related("actor"), "changes": changes},
     )
+
+
+@login_required
+@require_POST
+def unit_change(request, pk):
+    _bureau_admin(request.user)
+    change = get_object_or_404(UnitChange, pk=pk)
+    try:
+        services.decide_unit_change(
+            change=change,
+            actor=request.user,
+            approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "审核结果已保存，已通知该单位。")
+    return redirect("accounts:registration_detail", pk=change.unit_id)
 
 
 @method_decorator(ratelimit(key="post:username", rate="10/5m", method="POST", block=False), name="post")

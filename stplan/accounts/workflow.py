@@ -3,7 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from stplan import workflow
-from stplan.accounts.models import Role, Unit, UnitEvent, UnitStatus
+from stplan.accounts.models import (
+    Role,
+    Unit,
+    UnitChange,
+    UnitChangeEvent,
+    UnitChangeStatus,
+    UnitEvent,
+    UnitStatus,
+)
 from stplan.notifications import notify
 
 t = workflow.transition
@@ -43,3 +51,29 @@ def _notify(unit: Unit, action, rule, event) -> None:
 
 
 UNIT.notify = _notify
+
+
+UNIT_CHANGE = workflow.register(
+    workflow.Workflow(
+        model=UnitChange,
+        event_model=UnitChangeEvent,
+        subject="change",
+        transitions={
+            "approve": t(
+                _("单位信息变更审核通过"),
+                {UnitChangeStatus.PENDING},
+                UnitChangeStatus.APPROVED,
+                "accounts.review_unit",
+            ),
+            "reject": t(
+                _("单位信息变更审核不通过"),
+                {UnitChangeStatus.PENDING},
+                UnitChangeStatus.REJECTED,
+                "accounts.review_unit",
+                reason_required=True,
+            ),
+        },
+        records={"request": _("提交单位信息变更")},
+        payload_labels={"changes": _("变更内容")},
+    )
+)

@@ -691,6 +691,8 @@ def test_matrix_covers_every_url_name_of_applications_and_accounts():
         "accounts:registrations",
         "accounts:registration_detail",
         "accounts:unit",
+        # Its own matrix: tests/accounts/test_unit_changes.py::test_unit_change_decision_matrix.
+        "accounts:unit_change",
     }
     names = set()
     for namespace in ("applications", "accounts"):

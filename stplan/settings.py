@@ -42,8 +42,19 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "stplan.accounts.backends.ThrottledModelBackend",
 ]
+# Login throttling counts in the cache: Redis shared by every worker when configured; the
+# embedded default keeps counts in memory, which holds for a single process.
+if os.environ.get("STPLAN_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["STPLAN_REDIS_URL"],
+        }
+    }
+# The header a trusted reverse proxy puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
+STPLAN_TRUSTED_PROXY_HEADER = os.environ.get("STPLAN_TRUSTED_PROXY_HEADER", "")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("单位与账号")
 
     def ready(self):
-        from stplan.accounts import predicates, workflow  # noqa: F401  (registers them)
+        from stplan.accounts import predicates, signals, workflow  # noqa: F401  (registers them)

@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -5,17 +7,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from stplan.accounts import services
+from stplan.accounts import services, throttle
 from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, UnitForm
 from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, UnitStatus
 from stplan.errors import ServiceError
 
 
+def _registration_address(group, request) -> str:
+    return throttle.client_address(request)
+
+
+@ratelimit(key=_registration_address, rate="5/h", method="POST", block=False)
 def register(request):
+    if getattr(request, "limited", False):
+        messages.error(request, "注册申请过于频繁，请1小时后再试。")
+        return render(
+            request,
+            "accounts/register.html",
+            {
+                "unit_form": UnitForm(request.POST, prefix="unit"),
+                "account_form": AccountForm(request.POST, prefix="account"),
+            },
+            status=429,
+        )
     unit_form = UnitForm(request.POST or None, prefix="unit")
     account_form = AccountForm(request.POST or None, prefix="account")
     if request.method == "POST" and unit_form.is_valid() and account_form.is_valid():
@@ -32,7 +49,7 @@ def register(request):
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="stplan.accounts.backends.ThrottledModelBackend")
             messages.success(request, "注册申请已提交，科技局审核通过后即可邀请项目负责人并开展申报。")
             return redirect("accounts:unit")
     return render(request, "accounts/register.html", {"unit_form": unit_form, "account_form": account_form})
@@ -123,7 +140,7 @@ def accept_invitation(request, token):
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="stplan.accounts.backends.ThrottledModelBackend")
             messages.success(request, "账号已创建，欢迎使用。")
             return redirect("workspace")
     return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form})
@@ -195,14 +212,14 @@ def unit_change(request, pk):
     return redirect("accounts:registration_detail", pk=change.unit_id)
 
 
-@method_decorator(ratelimit(key="post:username", rate="10/5m", method="POST", block=False), name="post")
 class LoginView(auth_views.LoginView):
-    """Login, with at most 10 attempts per user name in 5 minutes against password guessing."""
+    """Login; failed attempts are throttled (see `throttle`) here and on the admin's login."""
 
     template_name = "accounts/login.html"
 
     def post(self, request, *args, **kwargs):
-        if getattr(request, "limited", False):
-            messages.error(request, "登录尝试过于频繁，请5分钟后再试。")
+        if wait := throttle.wait_seconds(request, request.POST.get("username")):
+            minutes = max(1, math.ceil(wait / 60))
+            messages.error(request, f"登录尝试过于频繁，请{minutes}分钟后再试。")
             return self.render_to_response(self.get_context_data(form=self.get_form()), status=429)
         return super().post(request, *args, **kwargs)

@@ -102,11 +102,20 @@ def read_rows(content: bytes, *, first_row: int, max_rows: int = MAX_ROWS) -> li
             rows.append((number, raw))
     except ServiceError:
         raise
-    except DefusedXmlException:
-        raise ServiceError(HAS_ENTITIES) from None
-    except Exception:  # openpyxl raises many kinds (KeyError, ValueError, ParseError...) for a broken file
-        raise ServiceError(NOT_XLSX) from None
+    except (
+        Exception
+    ) as error:  # openpyxl raises many kinds (KeyError, ValueError, ParseError...) for a broken file
+        raise ServiceError(HAS_ENTITIES if _from_defusedxml(error) else NOT_XLSX) from None
     finally:
         if book is not None:
             book.close()
     return rows
+
+
+def _from_defusedxml(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML; openpyxl wraps what it raises in a ValueError of its own."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

@@ -69,13 +69,13 @@ def _check_archive(content: bytes) -> None:
     if not content:
         raise ServiceError("上传的文件是空文件。")
     try:
-        archive = zipfile.ZipFile(BytesIO(content))
-        members = archive.infolist()
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            raise ServiceError(f"文件解压后超过{MAX_UNPACKED_BYTES // (1024 * 1024)}MB，不予读取。")
-        for member in members:
-            if member.filename.endswith((".xml", ".rels")) and _DECLARATION.search(archive.read(member)):
-                raise ServiceError(HAS_ENTITIES)
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+                raise ServiceError(f"文件解压后超过{MAX_UNPACKED_BYTES // (1024 * 1024)}MB，不予读取。")
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")) and _DECLARATION.search(archive.read(member)):
+                    raise ServiceError(HAS_ENTITIES)
     except ServiceError:
         raise
     except Exception:  # no zip, a damaged one, an encrypted member: none is an xlsx
@@ -102,9 +102,8 @@ def read_rows(content: bytes, *, first_row: int, max_rows: int = MAX_ROWS) -> li
             rows.append((number, raw))
     except ServiceError:
         raise
-    except (
-        Exception
-    ) as error:  # openpyxl raises many kinds (KeyError, ValueError, ParseError...) for a broken file
+    # openpyxl raises many kinds (KeyError, ValueError, ParseError...) for a broken file.
+    except Exception as error:
         raise ServiceError(HAS_ENTITIES if _from_defusedxml(error) else NOT_XLSX) from None
     finally:
         if book is not None:

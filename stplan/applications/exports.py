@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from stplan.applications import selectors
+from stplan.spreadsheets import append_row
 
 COLUMNS = [
     ("申报编号", 18),
@@ -32,7 +33,7 @@ def applications_xlsx(applications) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "申报项目"
-    sheet.append([name for name, _w in COLUMNS])
+    append_row(sheet, [name for name, _w in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, (_name, width) in enumerate(COLUMNS, start=1):
@@ -45,7 +46,8 @@ def applications_xlsx(applications) -> bytes:
         findings = result.findings if result else ()
         content = contents.get(application.pk)
         requested = content.requested_city_funds if content else None
-        sheet.append(
+        append_row(
+            sheet,
             [
                 application.number,
                 application.direction.number,
@@ -64,7 +66,7 @@ def applications_xlsx(applications) -> bytes:
                 sum(f.severity == "error" for f in findings),
                 sum(f.severity == "warning" for f in findings),
                 "\n".join(f"[{f.clause}] {f.message}" for f in findings),
-            ]
+            ],
         )
     sheet.freeze_panes = "A2"
     buffer = BytesIO()

@@ -12,6 +12,7 @@ from stplan.errors import ServiceError
 from stplan.funding import selectors, services
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
 from stplan.review.selectors import managed_rounds
+from stplan.spreadsheets import append_row
 from stplan.web import object_id, whole_number, xlsx_response
 from stplan.workflow import history
 
@@ -203,7 +204,7 @@ def _xlsx(plan: FundingPlan, *, selected_only: bool) -> HttpResponse:
     header = ["申报编号", "方向", "项目名称", "承担单位", "资助金额（元）"]
     if not selected_only:
         header += ["评审得分", "可资助上限（元）", "拟立项", "未入选原因"]
-    sheet.append(header)
+    append_row(sheet, header)
     items = plan.items.select_related("application__direction", "application__lead_unit")
     for item in items.filter(selected=True) if selected_only else items:
         a = item.application
@@ -216,5 +217,5 @@ def _xlsx(plan: FundingPlan, *, selected_only: bool) -> HttpResponse:
         ]
         if not selected_only:
             row += [item.score, item.fundable_max, "是" if item.selected else "否", "；".join(item.reasons)]
-        sheet.append(row)
+        append_row(sheet, row)
     return xlsx_response(book, f"plan-{plan.pk}.xlsx")

@@ -12,6 +12,7 @@ from stplan.accounts.models import Role, User
 from stplan.errors import ServiceError
 from stplan.projects import selectors, services
 from stplan.projects.models import ChangeKind, CountyAward, ProgressReport
+from stplan.spreadsheets import append_row
 from stplan.web import whole_number, xlsx_response
 from stplan.workflow import history
 
@@ -211,9 +212,9 @@ def dashboard(request):
         sheet_book = Workbook()
         sheet = sheet_book.active
         sheet.title = "拨付台账"
-        sheet.append(["项目/科室", "计划金额（元）", "已拨付（元）", "待拨付（元）"])
+        append_row(sheet, ["项目/科室", "计划金额（元）", "已拨付（元）", "待拨付（元）"])
         for row in [*book["projects"].values(), *book["sections"].values(), book["total"]]:
-            sheet.append([row.key, row.planned, row.paid, row.released_unpaid])
+            append_row(sheet, [row.key, row.planned, row.paid, row.released_unpaid])
         return xlsx_response(sheet_book, "ledger.xlsx")
     return render(
         request, "projects/dashboard.html", {"board": selectors.dashboard(projects), "ledger": book}

@@ -5,14 +5,16 @@ from io import BytesIO
 
 from django.core.validators import validate_email
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from stplan import spreadsheets
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
 from stplan.review import services
 from stplan.review.models import Expert
+from stplan.spreadsheets import append_row
 from stplan.taxonomy.models import FieldOfStudy
 
 COLUMNS = [
@@ -39,16 +41,16 @@ def template() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "专家"
-    sheet.append([f"{label}{'（必填）' if required else ''}" for _c, label, required, _h in COLUMNS])
-    sheet.append([hint for *_x, hint in COLUMNS])
+    append_row(sheet, [f"{label}{'（必填）' if required else ''}" for _c, label, required, _h in COLUMNS])
+    append_row(sheet, [hint for *_x, hint in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index in range(1, len(COLUMNS) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 18
     fields = book.create_sheet("学科领域")
-    fields.append(["代码", "名称", "上级领域"])
+    append_row(fields, ["代码", "名称", "上级领域"])
     for f in FieldOfStudy.objects.select_related("parent").order_by("code"):
-        fields.append([f.code, f.name, f.parent.name if f.parent_id else ""])
+        append_row(fields, [f.code, f.name, f.parent.name if f.parent_id else ""])
     return _save(book)
 
 
@@ -56,10 +58,11 @@ def export(experts) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "专家"
-    sheet.append([f"{label}{'（必填）' if required else ''}" for _c, label, required, _h in COLUMNS])
-    sheet.append([hint for *_x, hint in COLUMNS])
+    append_row(sheet, [f"{label}{'（必填）' if required else ''}" for _c, label, required, _h in COLUMNS])
+    append_row(sheet, [hint for *_x, hint in COLUMNS])
     for e in experts.select_related("user").prefetch_related("fields"):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 e.user.username,
                 e.user.full_name,
@@ -77,7 +80,7 @@ def export(experts) -> bytes:
                 e.load_cap,
                 "是" if e.available else "否",
                 "是" if e.enabled else "否",
-            ]
+            ],
         )
     return _save(book)
 
@@ -113,13 +116,10 @@ def _yes_no(value: str, default: bool, label: str, errors: list[str]) -> bool:
 
 def import_experts(*, actor, content: bytes) -> ImportResult:
     """All rows or none: any row with a problem stops the import, and every problem is listed."""
-    try:
-        sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    except Exception:
-        raise ServiceError("无法读取文件：请上传按模板填写的 Excel（.xlsx）文件。") from None
+    read = spreadsheets.read_rows(content, first_row=3)
     codes = {f.code: f for f in FieldOfStudy.objects.all()}
     rows, problems = [], []
-    for number, raw in enumerate(sheet.iter_rows(min_row=3, values_only=True), start=3):
+    for number, raw in read:
         values = {
             c: _text(v) for (c, *_r), v in zip(COLUMNS, list(raw) + [None] * len(COLUMNS), strict=False)
         }
@@ -154,7 +154,7 @@ def import_experts(*, actor, content: bytes) -> ImportResult:
             continue
         rows.append((values, cap, available, enabled))
     if problems:
-        raise ServiceError("导入未完成，请修改后重新上传：\n" + "\n".join(problems))
+        raise ServiceError("导入未完成，请修改后重新上传：\n" + "\n".join(spreadsheets.listed(problems)))
     if not rows:
         raise ServiceError("文件中没有专家数据（从第3行开始填写）。")
     created = updated = 0

@@ -3,12 +3,15 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from stplan.spreadsheets import append_row
+
 
 def ranking_xlsx(review_round, standings) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "评审排名"
-    sheet.append(
+    append_row(
+        sheet,
         [
             "方向排名",
             "类别排名",
@@ -23,13 +26,14 @@ def ranking_xlsx(review_round, standings) -> bytes:
             "分歧较大",
             "已评/应评",
             "建议资助票数",
-        ]
+        ],
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in standings:
         a = row.application
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.rank_in_direction,
                 row.rank_in_category,
@@ -44,7 +48,7 @@ def ranking_xlsx(review_round, standings) -> bytes:
                 "是" if row.disagreement else "",
                 f"{len(row.totals)}/{row.expected}",
                 row.fund_votes,
-            ]
+            ],
         )
     buffer = BytesIO()
     book.save(buffer)

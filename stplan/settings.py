@@ -116,6 +116,22 @@ STPLAN_MAX_ATTACHMENT_BYTES = int(os.environ.get("STPLAN_MAX_ATTACHMENT_MB", "20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {"NAME": "stplan.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sessions end after this many idle minutes: every request saves the session, so the cookie's
+# age counts from the last request, not from the login.
+STPLAN_SESSION_IDLE_MINUTES = int(os.environ.get("STPLAN_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = STPLAN_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from stplan.accounts.models import Unit
+from stplan.accounts.models import Invitation, Unit, User
 from stplan.eligibility import labels
 from stplan.eligibility.identifiers import uscc_problem
 
@@ -62,10 +62,18 @@ class AccountForm(forms.Form):
             self.add_error("password2", _("两次输入的密码不一致"))
         elif data.get("password"):
             try:
-                validate_password(data["password"])
+                validate_password(data["password"], user=self.future_user(data))
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+    def future_user(self, data) -> User:
+        """The account the password is for, so that it may not be too like its name or e-mail."""
+        return User(
+            username=data.get("username", ""),
+            full_name=data.get("full_name", ""),
+            email=data.get("email", ""),
+        )
 
 
 class InviteForm(forms.Form):
@@ -74,7 +82,17 @@ class InviteForm(forms.Form):
 
 
 class AcceptInvitationForm(AccountForm):
-    def __init__(self, *args, **kwargs):
+    """The name and e-mail come from the invitation."""
+
+    def __init__(self, *args, invitation: Invitation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.invitation = invitation
         del self.fields["full_name"]
         del self.fields["email"]
+
+    def future_user(self, data) -> User:
+        return User(
+            username=data.get("username", ""),
+            full_name=self.invitation.full_name,
+            email=self.invitation.email,
+        )

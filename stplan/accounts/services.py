@@ -1,5 +1,7 @@
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, User
@@ -12,6 +14,15 @@ from stplan.workflow import perform, record
 
 def normalise_credit_code(code: str) -> str:
     return code.strip().upper()
+
+
+def check_password(*, password: str, user: User) -> None:
+    """AUTH_PASSWORD_VALIDATORS, for a person about to get an account: too short, too common,
+    all digits or too like the user's name or e-mail, and the password is refused."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise ServiceError(" ".join(error.messages)) from None
 
 
 @transaction.atomic
@@ -32,6 +43,7 @@ def register_unit(
         raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。")
     if User.objects.filter(username=username).exists():
         raise ServiceError("该用户名已被使用，请换一个。")
+    check_password(password=password, user=User(username=username, full_name=full_name, email=email))
     try:
         with transaction.atomic():
             unit = Unit.objects.create(**{**unit_fields, "credit_code": code})
@@ -184,6 +196,7 @@ def accept_invitation(*, token: str, username: str, password: str, phone: str) -
         role=Role.LEADER,
         unit=invitation.unit,
     )
+    check_password(password=password, user=user)
     user.set_password(password)
     user.save()
     invitation.accepted_by = user

@@ -128,7 +128,7 @@ def accept_invitation(request, token):
     invitation = Invitation.objects.filter(token=token, accepted_by=None).select_related("unit").first()
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = AcceptInvitationForm(request.POST or None)
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(

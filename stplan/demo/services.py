@@ -1,6 +1,7 @@
 """The demo world: units of every kind, a person in every role and applications in every
 state, all made through the same services the screens use."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -80,6 +81,15 @@ def _user(username: str, **fields) -> User:
     return user
 
 
+def _with_demo_password(user: User) -> User:
+    """Demo accounts share one password everyone can type, which the password rules for
+    people choosing their own would refuse: the account is made through the service with a
+    throw-away strong password, then given the demo one by code."""
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
 def _unit(spec: DemoUnit, admin: User) -> Unit:
     existing = Unit.objects.filter(credit_code=credit_code(spec.serial)).first()
     if existing:
@@ -98,11 +108,12 @@ def _unit(spec: DemoUnit, admin: User) -> Unit:
             "contact_email": f"{spec.key}@demo.stplan.local",
         },
         username=f"{spec.key}-admin",
-        password=PASSWORD,
+        password=secrets.token_urlsafe(16),
         full_name=f"{spec.name[:4]}管理员",
         email=f"{spec.key}-admin@demo.stplan.local",
         phone="13800000000",
     )
+    _with_demo_password(user)
     unit = user.unit
     unit.qualifications = list(spec.qualifications)
     unit.recommender_kind = spec.recommender_kind
@@ -122,9 +133,10 @@ def _leader(unit: Unit, key: str, name: str, admin_of_unit: User) -> User:
     invitation = accounts.invite_person(
         unit=unit, invited_by=admin_of_unit, full_name=name, email=f"{key}@demo.stplan.local"
     )
-    return accounts.accept_invitation(
-        token=invitation.token, username=key, password=PASSWORD, phone="13900000000"
+    leader = accounts.accept_invitation(
+        token=invitation.token, username=key, password=secrets.token_urlsafe(16), phone="13900000000"
     )
+    return _with_demo_password(leader)
 
 
 def _attach(application, leader, codes):

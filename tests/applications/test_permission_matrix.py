@@ -254,8 +254,19 @@ def object_cells():
                 yield cell
 
 
+# Finding one's way back in without a password: open to everyone, logged in or not.
+PASSWORD_RESET_VIEWS = (
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+)
+
+
 def expect_list(cell: Cell) -> Expect:
     view, method, actor = cell.view, cell.method, cell.actor
+    if view in PASSWORD_RESET_VIEWS:
+        return Expect(200)
     if actor == ANONYMOUS:
         return LOGIN
     match view:
@@ -273,6 +284,8 @@ def expect_list(cell: Cell) -> Expect:
             return Expect(200) if actor in HAS_UNIT else Expect(403)
         case "create":
             return Expect(302, "new_edit", "created") if actor in LEADERS else Expect(302, "workspace")
+        case "password_change" | "password_change_done":
+            return Expect(200)
     raise AssertionError(cell)
 
 
@@ -286,6 +299,9 @@ LIST_VIEWS = (
     ("registration_detail", "POST"),
     ("unit", "GET"),
     ("create", "POST"),
+    ("password_change", "GET"),
+    ("password_change_done", "GET"),
+    *((view, "GET") for view in PASSWORD_RESET_VIEWS),
 )
 
 
@@ -601,6 +617,13 @@ def test_list_view(cell, world, client):
         "registration_detail": reverse("accounts:registration_detail", args=[pending.pk]),
         "unit": reverse("accounts:unit"),
         "create": reverse("applications:create"),
+        "password_change": reverse("accounts:password_change"),
+        "password_change_done": reverse("accounts:password_change_done"),
+        "password_reset": reverse("accounts:password_reset"),
+        "password_reset_done": reverse("accounts:password_reset_done"),
+        # A link no one was sent: the page says so, to everyone alike.
+        "password_reset_confirm": reverse("accounts:password_reset_confirm", args=["MQ", "no-such-token"]),
+        "password_reset_complete": reverse("accounts:password_reset_complete"),
     }
     url = urls[cell.view]
     applications_before = Application.objects.count()
@@ -636,6 +659,12 @@ def test_list_view(cell, world, client):
             shown = VISIBLE[cell.actor]
         case "registrations" | "registration_detail":
             assert pending.name in response.content.decode()
+        case "password_change":
+            assert 'name="old_password"' in response.content.decode()
+        case "password_reset":
+            assert 'name="email"' in response.content.decode()
+        case "password_reset_confirm":
+            assert "重设密码的链接无效" in response.content.decode()
         case "unit":
             html = response.content.decode()
             own_unit = world.actors[cell.actor].unit
@@ -693,6 +722,12 @@ def test_matrix_covers_every_url_name_of_applications_and_accounts():
         "accounts:unit",
         # Its own matrix: tests/accounts/test_unit_changes.py::test_unit_change_decision_matrix.
         "accounts:unit_change",
+        "accounts:password_change",
+        "accounts:password_change_done",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
     }
     names = set()
     for namespace in ("applications", "accounts"):

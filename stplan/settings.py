@@ -57,6 +57,7 @@ if os.environ.get("STPLAN_REDIS_URL"):
 STPLAN_TRUSTED_PROXY_HEADER = os.environ.get("STPLAN_TRUSTED_PROXY_HEADER", "")
 
 MIDDLEWARE = [
+    "stplan.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stplan.middleware.ChosenLanguageMiddleware",
@@ -138,3 +139,29 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 EMAIL_BACKEND = os.environ.get("STPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("STPLAN_FROM_EMAIL", "noreply@stplan.local")
+
+# Errors and security events as JSON lines on standard error, each with its request id;
+# errors also mailed to ADMINS ("姓名:地址,姓名:地址") when set.
+ADMINS = [
+    tuple(entry.split(":", 1)) for entry in os.environ.get("STPLAN_ADMINS", "").split(",") if ":" in entry
+]
+SERVER_EMAIL = os.environ.get("STPLAN_SERVER_EMAIL", "errors@stplan.local")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "stplan.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "stplan.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request_id"],
+        },
+    },
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
+        "stplan": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -8,6 +8,7 @@ import filetype
 from django.conf import settings
 
 from stplan.errors import ServiceError
+from stplan.logs import security_event
 
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -21,7 +22,15 @@ class CheckedUpload:
 
 def check_upload(upload) -> CheckedUpload:
     """Refuse what is too large, empty, not a PDF/JPG/PNG by content, or named as something
-    it is not; otherwise the type and the SHA-256 of the bytes."""
+    it is not (each refusal logged as a security event); otherwise the type and the SHA-256."""
+    try:
+        return _checked(upload)
+    except ServiceError as refused:
+        security_event("upload_refused", str(refused))
+        raise
+
+
+def _checked(upload) -> CheckedUpload:
     limit = settings.STPLAN_MAX_ATTACHMENT_BYTES
     if upload.size > limit:
         raise ServiceError(f"文件“{upload.name}”超过大小限制（{limit // (1024 * 1024)}MB）。")

@@ -14,6 +14,7 @@ from stplan.accounts import services, throttle
 from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, UnitForm
 from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, UnitStatus
 from stplan.errors import ServiceError
+from stplan.logs import security_event
 
 
 def _registration_address(group, request) -> str:
@@ -219,6 +220,12 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         if wait := throttle.wait_seconds(request, request.POST.get("username")):
+            security_event(
+                "login_throttled",
+                f"登录被限流，须等待{wait}秒",
+                address=throttle.client_address(request),
+                path=request.path,
+            )
             minutes = max(1, math.ceil(wait / 60))
             messages.error(request, f"登录尝试过于频繁，请{minutes}分钟后再试。")
             return self.render_to_response(self.get_context_data(form=self.get_form()), status=429)

@@ -58,6 +58,7 @@ STPLAN_TRUSTED_PROXY_HEADER = os.environ.get("STPLAN_TRUSTED_PROXY_HEADER", "")
 
 MIDDLEWARE = [
     "stplan.logs.RequestIdMiddleware",
+    "stplan.uploads.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stplan.middleware.ChosenLanguageMiddleware",

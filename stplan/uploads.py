@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.http import HttpResponse
 
 from stplan.errors import ServiceError
 from stplan.logs import security_event
@@ -52,3 +53,28 @@ def _checked(upload) -> CheckedUpload:
         digest.update(chunk)
     upload.seek(0)
     return CheckedUpload(expected, kind.mime, digest.hexdigest())
+
+
+# Room for the form fields that travel with a file.
+FORM_OVERHEAD_BYTES = 1024 * 1024
+
+
+class RequestSizeMiddleware:
+    """Refuses a request larger than one attachment (plus its form) from its Content-Length,
+    before any of its body is read: a 300 MB upload costs nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.STPLAN_MAX_ATTACHMENT_BYTES + FORM_OVERHEAD_BYTES
+        raw = request.META.get("CONTENT_LENGTH") or "0"
+        if raw.isdigit() and int(raw) > limit:
+            security_event("request_too_large", f"请求体{raw}字节，超过上限{limit}字节", path=request.path)
+            megabytes = settings.STPLAN_MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"上传的内容过大：单个文件不能超过{megabytes}MB，请压缩或拆分后重新上传。",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

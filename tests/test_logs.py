@@ -67,3 +67,18 @@ def test_request_id_from_the_proxy_is_kept_and_a_bad_one_replaced(client):
     assert client.get("/guides/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     replaced = client.get("/guides/", HTTP_X_REQUEST_ID="坏\n值")["X-Request-ID"]
     assert len(replaced) == 32
+
+
+def test_oversized_request_is_refused_before_its_body_is_read(lines, rf, settings):
+    from stplan.uploads import RequestSizeMiddleware
+
+    request = rf.post("/applications/1/attachments/", data=b"", content_type="application/octet-stream")
+    request.META["CONTENT_LENGTH"] = str(300 * 1024 * 1024)
+
+    def never(request):
+        raise AssertionError("the view must not run")
+
+    response = RequestSizeMiddleware(never)(request)
+    assert response.status_code == 413
+    assert response.content.decode() == "上传的内容过大：单个文件不能超过20MB，请压缩或拆分后重新上传。"
+    assert [e["event"] for e in lines() if e.get("event")] == ["request_too_large"]

@@ -10,6 +10,16 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+SUBJECT_LENGTH = 200
+
+
+def subject_line(subject: str) -> str:
+    """The subject as one line of at most SUBJECT_LENGTH characters: any run of whitespace
+    (a line break typed into a title among it) becomes one space. Django refuses a header
+    with a line break in it, and with fail_silently the mail would simply not go."""
+    line = " ".join(f"【科技计划项目管理系统】{subject}".split())
+    return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1] + "…"
+
 
 def notify(*, recipients: Iterable[str], subject: str, body: str) -> None:
     addresses = sorted({a for a in recipients if a})
@@ -17,7 +27,7 @@ def notify(*, recipients: Iterable[str], subject: str, body: str) -> None:
         return
     transaction.on_commit(
         lambda: send_mail(
-            subject=f"【科技计划项目管理系统】{subject}",
+            subject=subject_line(subject),
             message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=addresses,

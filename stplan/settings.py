@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stplan.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "stplan.middleware.NulCharactersMiddleware",
+    "stplan.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

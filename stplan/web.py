@@ -1,5 +1,6 @@
 """Small pieces every app's views share: reading numbers from posts, sending workbooks."""
 
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from urllib.parse import quote
 
@@ -15,6 +16,18 @@ def whole_number(value, default=None, *, largest: int = 10**12):
     except (TypeError, ValueError):
         return default
     return number if abs(number) <= largest else default
+
+
+def decimal_number(value, default=None, *, largest: int = 10**12) -> float | None:
+    """A number with decimals typed in a form ("60", "75.5"; commas allowed), read strictly:
+    NaN, infinity, anything that is no number, or beyond `largest`, is `default`."""
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except (TypeError, ValueError, InvalidOperation):
+        return default
+    if not number.is_finite() or abs(number) > largest:
+        return default
+    return float(number)
 
 
 def object_id(raw) -> int:

@@ -265,10 +265,23 @@ def remove_attachment(request, pk, attachment_pk):
     return redirect(reverse("applications:edit", args=[pk]) + "#section-attachments")
 
 
+def _in_a_version(attachment: Attachment) -> bool:
+    """Whether a submitted version lists the file: it is then part of the record, readable
+    by whoever may see the application even after it was removed from the working copy. A
+    file removed before it was ever submitted is gone."""
+    return any(
+        listed.get("id") == attachment.pk
+        for snapshot in attachment.application.versions.values_list("snapshot", flat=True)
+        for listed in snapshot.get("attachments") or ()
+    )
+
+
 @login_required
 def download_attachment(request, pk, attachment_pk):
     application = _visible(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    if attachment.removed_at is not None and not _in_a_version(attachment):
+        raise Http404
     return FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,

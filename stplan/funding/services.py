@@ -46,6 +46,9 @@ def default_amount(application, content: SubmittedApplication | None) -> int:
     return amount
 
 
+NAME_LENGTH = FundingPlan._meta.get_field("name").max_length
+
+
 @transaction.atomic
 def create_plan(
     *,
@@ -62,6 +65,11 @@ def create_plan(
         raise ServiceError("该评审批次不属于您所在科室管理的方向，您不能据此编制立项方案。")
     if total_budget <= 0:
         raise ServiceError("请填写总预算（元）。")
+    name = name.strip()
+    if len(name) > NAME_LENGTH:
+        raise ServiceError(f"方案名称不能超过{NAME_LENGTH}个字。")
+    if objective not in dict(FundingPlan._meta.get_field("objective").choices):
+        raise ServiceError("请选择优化目标。")
     plan = FundingPlan.objects.create(
         guide=review_round.guide,
         review_round=review_round,
@@ -254,6 +262,10 @@ def record_objection(
         raise ServiceError("不在公示期内，不能提出异议。")
     if not (name.strip() and contact.strip() and content.strip()):
         raise ServiceError("请填写姓名、联系方式和异议内容。")
+    for label, value, field in (("姓名", name, "name"), ("联系方式", contact, "contact")):
+        limit = Objection._meta.get_field(field).max_length
+        if len(value.strip()) > limit:
+            raise ServiceError(f"{label}不能超过{limit}个字。")
     objection = Objection.objects.create(
         plan=plan,
         application=application,

@@ -13,7 +13,7 @@ from stplan.funding import selectors, services
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
 from stplan.review.selectors import managed_rounds
 from stplan.spreadsheets import append_row
-from stplan.web import object_id, whole_number, xlsx_response
+from stplan.web import decimal_number, object_id, whole_number, xlsx_response
 from stplan.workflow import history
 
 
@@ -40,8 +40,11 @@ def plans(request):
             managed_rounds(request.user).filter(pk=object_id(request.POST.get("review_round"))).first()
         )
         budget = whole_number(request.POST.get("total_budget"), 0)
+        min_score = decimal_number(request.POST.get("min_score") or 60)
         if review_round is None:
             messages.error(request, "请选择评审批次。")
+        elif min_score is None:
+            messages.error(request, "分数线应为数字。")
         else:
             try:
                 plan = services.create_plan(
@@ -50,11 +53,11 @@ def plans(request):
                     name=request.POST.get("name", "").strip() or "立项方案",
                     total_budget=budget,
                     objective=request.POST.get("objective", "score"),
-                    min_score=float(request.POST.get("min_score") or 60),
+                    min_score=min_score,
                     section_budgets=_section_budgets(request.POST.get("section_budgets", "")),
                 )
-            except (ServiceError, ValueError) as error:
-                messages.error(request, str(error) if isinstance(error, ServiceError) else "分数线应为数字。")
+            except ServiceError as error:
+                messages.error(request, str(error))
             else:
                 messages.success(request, f"已生成立项方案“{plan.name}”。")
                 return redirect("funding:plan", pk=plan.pk)

@@ -490,6 +490,13 @@ def record_award(*, actor: User, county: str, year: int, amount: int, county_mat
     direction = next(d for d in load_guide_data(guide.slug).directions if d.funding_mode == "award")
     if not county.strip() or not proof.strip():
         raise ServiceError("请填写县（市、区）和自治区级奖励资金到位证明。")
+    for label, value, field in (
+        ("县（市、区）", county, "county"),
+        ("自治区级奖励资金到位证明", proof, "region_funds_proof"),
+    ):
+        limit = CountyAward._meta.get_field(field).max_length
+        if len(value.strip()) > limit:
+            raise ServiceError(f"{label}不能超过{limit}个字。")
     if not 2000 <= year <= 2100:
         raise ServiceError("请填写正确的年度。")
     if amount <= 0 or amount > direction.amount.amount:
@@ -523,11 +530,17 @@ def revoke_award(*, award: CountyAward, actor: User, reason: str) -> CountyAward
     return perform(award, "revoke", actor=actor, reason=reason)
 
 
+# The purposes the project page offers (its upload form's 用途).
+EVIDENCE_PURPOSES = ("acceptance", "report")
+
+
 @transaction.atomic
 def add_evidence(*, project: Project, actor: User, purpose: str, upload) -> ProjectFile:
     """Evidence for a report or 验收: PDF or image, judged by content, kept with its SHA-256."""
     if not actor.has_perm("projects.act_as_leader", project):
         raise ServiceError("只有项目负责人可以上传佐证材料。")
+    if purpose not in EVIDENCE_PURPOSES:
+        raise ServiceError("请选择佐证材料的用途：验收佐证或年度报告佐证。")
     checked = check_upload(upload)
     evidence = ProjectFile(
         project=project,

@@ -369,3 +369,19 @@ def test_place_follows_the_county_when_a_returned_application_is_resubmitted(gui
         services.transition(application=second, action="submit", actor=second.leader).status
         == Status.SUBMITTED
     )
+
+
+def test_submission_mail_goes_when_the_title_has_a_line_break(guide, django_capture_on_commit_callbacks):
+    application = draft_25(guide=guide, title="项目\r\n名称")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(application=application, action="submit", actor=application.leader)
+    (message,) = mail.outbox
+    assert message.subject == f"【科技计划项目管理系统】{application.number}「项目 名称」提交"
+
+
+def test_mail_subject_is_one_line_of_at_most_200_characters():
+    from stplan.notifications import subject_line
+
+    assert subject_line("甲\t乙\n\n丙\u2028丁  戊") == "【科技计划项目管理系统】甲 乙 丙 丁 戊"
+    long = subject_line("长" * 300)
+    assert (len(long), long[-2:]) == (200, "长…")

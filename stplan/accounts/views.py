@@ -97,6 +97,8 @@ def unit_profile(request):
 @login_required
 @require_POST
 def resubmit_registration(request):
+    if request.user.unit is None:
+        raise PermissionDenied
     try:
         services.transition_unit(unit=request.user.unit, action="resubmit", actor=request.user)
     except ServiceError as error:

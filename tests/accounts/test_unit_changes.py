@@ -151,3 +151,8 @@ def test_unit_change_decision_matrix(client, actor, expected, method):
     assert response.status_code == status
     change.refresh_from_db()
     assert change.status == (UnitChangeStatus.APPROVED if takes_effect else UnitChangeStatus.PENDING)
+
+
+def test_registration_resubmit_by_someone_without_a_unit_is_forbidden(client):
+    client.force_login(BureauAdminFactory())
+    assert client.post(reverse("accounts:resubmit_registration")).status_code == 403

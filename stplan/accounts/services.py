@@ -55,8 +55,7 @@ def register_unit(
     user.set_password(password)
     user.save()
     record(unit, "register", actor=user)
-    notify(
-        recipients=User.objects.filter(role=Role.BUREAU_ADMIN).values_list("email", flat=True),
+    _tell_bureau(
         subject=f"新单位注册待审核：{unit.name}",
         body=f"{unit.name}（{unit.credit_code}）提交了注册申请，请登录系统进行注册审核。",
     )
@@ -86,11 +85,7 @@ def update_unit(*, unit: Unit, actor: User, fields: dict) -> UnitChange | None:
     reviewed = {n: v for n, v in changed.items() if unit.is_approved and n in REVIEWED_FIELDS}
     direct = {n: v for n, v in changed.items() if n not in reviewed}
     if direct:
-        payload = {"changes": _described(unit, direct)}
-        for name, value in direct.items():
-            setattr(unit, name, value)
-        unit.save()
-        record(unit, "update", actor=actor, payload=payload)
+        _write_unit(unit, direct, actor)
     if not reviewed:
         return None
     if unit.changes.filter(status=UnitChangeStatus.PENDING).exists():
@@ -103,8 +98,7 @@ def update_unit(*, unit: Unit, actor: User, fields: dict) -> UnitChange | None:
         changes={n: {"before": getattr(unit, n), "after": v} for n, v in reviewed.items()},
     )
     record(change, "request", actor=actor, payload={"changes": _described(unit, reviewed)})
-    notify(
-        recipients=User.objects.filter(role=Role.BUREAU_ADMIN).values_list("email", flat=True),
+    _tell_bureau(
         subject=f"单位信息变更待审核：{unit.name}",
         body=f"{unit.name}申请变更单位名称、性质、所在地或资质，请登录系统在“注册审核”中审核。",
     )
@@ -119,11 +113,7 @@ def decide_unit_change(*, change: UnitChange, actor: User, approve: bool, reason
             return
         unit = Unit.objects.select_for_update().get(pk=locked.unit_id)
         after = {name: values["after"] for name, values in locked.changes.items()}
-        payload = {"changes": _described(unit, after)}
-        for name, value in after.items():
-            setattr(unit, name, value)
-        unit.save()
-        record(unit, "update", actor=actor, reason="单位信息变更审核通过", payload=payload)
+        _write_unit(unit, after, actor, reason="单位信息变更审核通过")
 
     with transaction.atomic():
         change = perform(change, "approve" if approve else "reject", actor=actor, reason=reason, apply=apply)
@@ -134,6 +124,23 @@ def decide_unit_change(*, change: UnitChange, actor: User, approve: bool, reason
             body=f"{change.unit.name}的单位信息变更审核{verdict}。" + (f"\n理由：{reason}" if reason else ""),
         )
     return change
+
+
+def _write_unit(unit: Unit, values: dict, actor: User, reason: str = "") -> None:
+    """Save new values into the unit's record with one history row naming each change."""
+    payload = {"changes": _described(unit, values)}
+    for name, value in values.items():
+        setattr(unit, name, value)
+    unit.save()
+    record(unit, "update", actor=actor, reason=reason, payload=payload)
+
+
+def _tell_bureau(*, subject: str, body: str) -> None:
+    notify(
+        recipients=User.objects.filter(role=Role.BUREAU_ADMIN).values_list("email", flat=True),
+        subject=subject,
+        body=body,
+    )
 
 
 def change_rows(change: UnitChange) -> list[tuple[str, str]]:

@@ -106,7 +106,7 @@ import django
 django.setup()
 from django.test import RequestFactory
 from stplan.accounts import throttle
-request = RequestFactory().post("/", REMOTE_ADDR="10.9.9.9")
+request = RequestFactory().post("/", REMOTE_ADDR=sys.argv[3])
 for _ in range(int(sys.argv[2])):
     throttle.failed(request, sys.argv[1])
 print(throttle.wait_seconds(request, sys.argv[1]))
@@ -121,10 +121,14 @@ def test_failures_counted_by_two_processes_share_redis():
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at 127.0.0.1:6379")
     name = f"shared-{uuid.uuid4().hex[:8]}"
+    # Redis keeps counts between runs: a fresh address each run keeps earlier runs' failures
+    # from locking this one out by address.
+    token = uuid.uuid4().bytes
+    address = f"10.{token[0]}.{token[1]}.{token[2]}"
     env = {"STPLAN_REDIS_URL": url, "PATH": "/usr/bin:/bin"}
     waits = [
         subprocess.run(
-            [sys.executable, "-c", COUNT_IN_ANOTHER_PROCESS, name, "3"],
+            [sys.executable, "-c", COUNT_IN_ANOTHER_PROCESS, name, "3", address],
             env=env,
             capture_output=True,
             text=True,

@@ -21,6 +21,11 @@ def subject_line(subject: str) -> str:
     return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1] + "…"
 
 
+def site_link(path: str) -> str:
+    """An absolute link for an e-mail: a path alone cannot be opened from a mail program."""
+    return f"{settings.STPLAN_SITE_URL}{path}"
+
+
 def notify(*, recipients: Iterable[str], subject: str, body: str) -> None:
     addresses = sorted({a for a in recipients if a})
     if not addresses:

@@ -96,6 +96,15 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # A writing transaction takes SQLite's write lock when it begins and waits up to 20 s for
+        # it, so two requests writing at once queue instead of one failing with "database is
+        # locked" half-way through; WAL lets pages be read meanwhile.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "zh-hans"
@@ -140,6 +149,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 EMAIL_BACKEND = os.environ.get("STPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("STPLAN_FROM_EMAIL", "noreply@stplan.local")
+# The address people open the system at: e-mails carry links made from it.
+STPLAN_SITE_URL = os.environ.get("STPLAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Errors and security events as JSON lines on standard error, each with its request id;
 # errors also mailed to ADMINS ("姓名:地址,姓名:地址") when set.

@@ -3,9 +3,11 @@ where a real user's step would be (registration review, submission), so tests st
 states the system itself can reach."""
 
 import itertools
+import re
 from datetime import date, timedelta
 
 import factory
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -258,3 +260,13 @@ def scored_round(guide, scores: list[int], *, directions=(25,)):
                 submit=True,
             )
     return current, applications, staff
+
+
+def registration_link(outbox) -> str:
+    """The path of the confirmation link in the last registration e-mail sent."""
+    body = outbox[-1].body
+    found = re.search(
+        re.escape(settings.STPLAN_SITE_URL) + r"(/accounts/register/confirm/[^/\s]+/[^/\s]+/)", body
+    )
+    assert found, body
+    return found.group(1)

@@ -36,12 +36,17 @@ class UnitForm(forms.ModelForm):
         code = self.cleaned_data["credit_code"].strip().upper()
         if problem := uscc_problem(code):
             raise forms.ValidationError(_("统一社会信用代码%(problem)s，请核对。") % {"problem": problem})
-        duplicate = Unit.objects.filter(credit_code=code).exclude(pk=self.instance.pk)
-        if duplicate.exists():
-            raise forms.ValidationError(
-                _("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。")
-            )
         return code
+
+    def validate_unique(self):
+        """Whether a credit code is registered already is told only to the registration's
+        e-mail address (services.request_registration), never on screen; the database's
+        unique index still holds."""
+        exclude = self._get_validation_exclusions() | {"credit_code"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
 
 class AccountForm(forms.Form):

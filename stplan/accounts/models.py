@@ -35,6 +35,14 @@ class RecommenderKind(models.TextChoices):
     DEPARTMENT = "department", _("其他推荐部门")
 
 
+class UnitQuerySet(models.QuerySet):
+    def registered(self) -> "UnitQuerySet":
+        """Units leaving out registrations whose e-mail link was never opened: such a unit has
+        no history yet and only its inactive first administrator."""
+        unconfirmed = Unit.objects.filter(events__isnull=True, people__is_active=False)
+        return self.exclude(pk__in=unconfirmed.values("pk"))
+
+
 class Unit(models.Model):
     name = models.CharField(_("单位名称"), max_length=200)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
@@ -53,6 +61,8 @@ class Unit(models.Model):
     status = models.CharField(_("注册状态"), max_length=20, choices=UnitStatus.choices, default="pending")
     review_reason = models.TextField(_("审核意见"), blank=True)
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单位")

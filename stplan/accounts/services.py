@@ -1,14 +1,22 @@
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, User
 from stplan.eligibility import labels
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
-from stplan.notifications import notify
+from stplan.notifications import notify, site_link
 from stplan.workflow import perform, record
 
 
@@ -25,6 +33,160 @@ def check_password(*, password: str, user: User) -> None:
         raise ServiceError(" ".join(error.messages)) from None
 
 
+class _RegistrationTokens(PasswordResetTokenGenerator):
+    """Links that confirm a registration's e-mail address: one use (activation changes the hash),
+    valid for PASSWORD_RESET_TIMEOUT like Django's reset links."""
+
+    key_salt = "stplan.accounts.registration"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.password}{user.is_active}{timestamp}"
+
+
+registration_tokens = _RegistrationTokens()
+
+
+def _check_registration(
+    *, unit_fields: dict, username: str, password: str, full_name: str, email: str
+) -> str:
+    """What a registration can be refused for without looking at who else is registered:
+    the credit code's check digit and the password. Returns the normalised credit code."""
+    code = normalise_credit_code(unit_fields["credit_code"])
+    if problem := uscc_problem(code):
+        raise ServiceError(f"统一社会信用代码{problem}")
+    check_password(password=password, user=User(username=username, full_name=full_name, email=email))
+    return code
+
+
+def _forget_unconfirmed(*, code: str, username: str) -> None:
+    """Registrations never confirmed within the link's validity hold neither the credit code
+    nor the user name: a stranger's typo must not keep the real unit out."""
+    cutoff = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    stale = User.objects.filter(
+        Q(username=username) | Q(unit__credit_code=code),
+        is_active=False,
+        last_login=None,
+        date_joined__lt=cutoff,
+    ).filter(Q(unit__isnull=True) | Q(unit__events__isnull=True))
+    units = list(Unit.objects.filter(people__in=stale).values_list("pk", flat=True))
+    stale.delete()
+    Unit.objects.filter(pk__in=units, people__isnull=True).delete()
+
+
+def _create_registration(
+    *, unit_fields: dict, code: str, username: str, password: str, full_name: str, email: str, phone: str
+) -> User:
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(**{**unit_fields, "credit_code": code})
+    except IntegrityError:
+        raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。") from None
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        role=Role.UNIT_ADMIN,
+        unit=unit,
+        is_active=False,
+    )
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def request_registration(
+    *,
+    unit_fields: dict,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str,
+    phone: str,
+) -> None:
+    """A unit registers itself with its first administrator. The answer on screen is the same
+    whoever is registered already: what only the owner of the e-mail address may learn (the
+    credit code or the user name is taken) goes to that address, and the registration waits
+    for its link to be opened."""
+    code = _check_registration(
+        unit_fields=unit_fields, username=username, password=password, full_name=full_name, email=email
+    )
+    _forget_unconfirmed(code=code, username=username)
+    if Unit.objects.filter(credit_code=code).exists():
+        notify(
+            recipients=[email],
+            subject="单位注册未完成",
+            body=(
+                f"{full_name}：\n统一社会信用代码为{code}的单位已在科技计划项目管理系统注册，不能再次注册。"
+                "如需使用该单位的账号，请联系本单位管理员邀请您；如认为有人冒用本单位名义注册，请联系科技局。"
+                f"\n{site_link(reverse('accounts:login'))}"
+            ),
+        )
+        return
+    if User.objects.filter(username=username).exists():
+        notify(
+            recipients=[email],
+            subject="单位注册未完成",
+            body=(
+                f"{full_name}：\n您选择的用户名“{username}”已被使用，注册未完成。请重新注册，换一个用户名。"
+                f"\n{site_link(reverse('accounts:register'))}"
+            ),
+        )
+        return
+    user = _create_registration(
+        unit_fields=unit_fields,
+        code=code,
+        username=username,
+        password=password,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+    )
+    link = site_link(
+        reverse(
+            "accounts:confirm_registration",
+            args=[urlsafe_base64_encode(force_bytes(user.pk)), registration_tokens.make_token(user)],
+        )
+    )
+    notify(
+        recipients=[email],
+        subject=f"请确认单位注册：{user.unit.name}",
+        body=(
+            f"{full_name}：\n您为{user.unit.name}提交了单位注册申请。请打开下面的链接确认邮箱，"
+            f"确认后注册申请才会提交科技局审核：\n{link}\n如果不是您本人操作，请忽略本邮件。"
+        ),
+    )
+
+
+@transaction.atomic
+def confirm_registration(*, uidb64: str, token: str) -> User:
+    """The e-mail link of a registration: the account opens and the bureau is told."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        pk = None
+    user = User.objects.select_for_update().filter(pk=pk, is_active=False, role=Role.UNIT_ADMIN).first()
+    if user is None or user.unit is None or not registration_tokens.check_token(user, token):
+        raise ServiceError("确认链接无效或已过期。如果注册已经确认，请直接登录；否则请重新注册。")
+    return _confirm(user)
+
+
+def _confirm(user: User) -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    unit = user.unit
+    record(unit, "register", actor=user)
+    _tell_bureau(
+        subject=f"新单位注册待审核：{unit.name}",
+        body=(
+            f"{unit.name}（{unit.credit_code}）提交了注册申请，请登录系统进行注册审核：\n"
+            f"{site_link(reverse('accounts:registration_detail', args=[unit.pk]))}"
+        ),
+    )
+    return user
+
+
 @transaction.atomic
 def register_unit(
     *,
@@ -35,31 +197,26 @@ def register_unit(
     email: str,
     phone: str,
 ) -> User:
-    """A unit registers itself with its first administrator; the bureau reviews it."""
-    code = normalise_credit_code(unit_fields["credit_code"])
-    if problem := uscc_problem(code):
-        raise ServiceError(f"统一社会信用代码{problem}")
+    """A registration whose e-mail address needs no confirming (the demo world): refused
+    outright when the credit code or the user name is taken."""
+    code = _check_registration(
+        unit_fields=unit_fields, username=username, password=password, full_name=full_name, email=email
+    )
     if Unit.objects.filter(credit_code=code).exists():
         raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。")
     if User.objects.filter(username=username).exists():
         raise ServiceError("该用户名已被使用，请换一个。")
-    check_password(password=password, user=User(username=username, full_name=full_name, email=email))
-    try:
-        with transaction.atomic():
-            unit = Unit.objects.create(**{**unit_fields, "credit_code": code})
-    except IntegrityError:
-        raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。") from None
-    user = User(
-        username=username, full_name=full_name, email=email, phone=phone, role=Role.UNIT_ADMIN, unit=unit
+    return _confirm(
+        _create_registration(
+            unit_fields=unit_fields,
+            code=code,
+            username=username,
+            password=password,
+            full_name=full_name,
+            email=email,
+            phone=phone,
+        )
     )
-    user.set_password(password)
-    user.save()
-    record(unit, "register", actor=user)
-    _tell_bureau(
-        subject=f"新单位注册待审核：{unit.name}",
-        body=f"{unit.name}（{unit.credit_code}）提交了注册申请，请登录系统进行注册审核。",
-    )
-    return user
 
 
 def transition_unit(*, unit: Unit, action: str, actor: User, reason: str = "") -> Unit:
@@ -183,7 +340,7 @@ def invite_person(*, unit: Unit, invited_by: User, full_name: str, email: str) -
     notify(
         recipients=[email],
         subject=f"{unit.name}邀请您注册为项目负责人",
-        body=f"{full_name}：\n{unit.name}邀请您在科技计划项目管理系统注册为项目负责人。请打开邀请链接：/accounts/invite/{invitation.token}/",
+        body=f"{full_name}：\n{unit.name}邀请您在科技计划项目管理系统注册为项目负责人。请打开邀请链接：{site_link(reverse('accounts:accept_invitation', args=[invitation.token]))}",
     )
     return invitation
 

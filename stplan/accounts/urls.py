@@ -50,6 +50,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("register/", views.register, name="register"),
+    path("register/confirm/<uidb64>/<token>/", views.confirm_registration, name="confirm_registration"),
     path("unit/", views.unit_profile, name="unit"),
     path("unit/resubmit/", views.resubmit_registration, name="resubmit_registration"),
     path("unit/invite/", views.invite, name="invite"),

@@ -39,8 +39,8 @@ def register(request):
     if request.method == "POST" and unit_form.is_valid() and account_form.is_valid():
         account = account_form.cleaned_data
         try:
-            user = services.register_unit(
-                unit_fields={k: v for k, v in unit_form.cleaned_data.items()},
+            services.request_registration(
+                unit_fields=dict(unit_form.cleaned_data),
                 username=account["username"],
                 password=account["password"],
                 full_name=account["full_name"],
@@ -50,10 +50,22 @@ def register(request):
         except ServiceError as error:
             messages.error(request, str(error))
         else:
+            return render(request, "accounts/register_sent.html", {"email": account["email"]})
+    return render(request, "accounts/register.html", {"unit_form": unit_form, "account_form": account_form})
+
+
+def confirm_registration(request, uidb64, token):
+    """GET only shows the button: mail scanners that open links must not confirm anything."""
+    if request.method == "POST":
+        try:
+            user = services.confirm_registration(uidb64=uidb64, token=token)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
             login(request, user, backend="stplan.accounts.backends.ThrottledModelBackend")
             messages.success(request, "注册申请已提交，科技局审核通过后即可邀请项目负责人并开展申报。")
             return redirect("accounts:unit")
-    return render(request, "accounts/register.html", {"unit_form": unit_form, "account_form": account_form})
+    return render(request, "accounts/register_confirm.html")
 
 
 @login_required
@@ -158,7 +170,8 @@ def _bureau_admin(user):
 def registrations(request):
     _bureau_admin(request.user)
     status = request.GET.get("status", UnitStatus.PENDING)
-    units = Unit.objects.filter(status=status) if status in UnitStatus.values else Unit.objects.all()
+    units = Unit.objects.registered()
+    units = units.filter(status=status) if status in UnitStatus.values else units
     return render(
         request,
         "accounts/registrations.html",

@@ -77,7 +77,7 @@ def workspace(request):
     elif user.is_bureau:
         context["todo"] = visible.filter(status=Status.RECOMMENDED)
         if user.role == Role.BUREAU_ADMIN:
-            context["pending_units"] = Unit.objects.filter(status=UnitStatus.PENDING).count()
+            context["pending_units"] = Unit.objects.registered().filter(status=UnitStatus.PENDING).count()
     return render(request, "applications/workspace.html", context)
 
 
@@ -179,7 +179,12 @@ def edit(request, pk):
         prefix = request.POST.get("add_row")
         if prefix in LIST_LIMITS:
             data = services.add_row(data, prefix)
-        services.save_draft(application=application, actor=request.user, data=data)
+        try:
+            services.save_draft(application=application, actor=request.user, data=data)
+        except ServiceError as error:
+            # Submitted from another tab or by another press of the button meanwhile.
+            messages.error(request, str(error))
+            return redirect("applications:detail", pk=pk)
         if request.POST.get("action") in ("submit", "resubmit"):
             return _submit(request, application, request.POST["action"])
         if not prefix:
@@ -202,7 +207,7 @@ def _submit(request, application, action):
         return render(request, "applications/edit.html", context, status=200)
     except ServiceError as error:
         messages.error(request, str(error))
-        return redirect("applications:edit", pk=application.pk)
+        return redirect("applications:detail", pk=application.pk)
     version = selectors.latest_version(application)
     messages.success(request, f"已提交（第{version.number}版）。申报书摘要值 SHA-256：{version.sha256}")
     return redirect("applications:detail", pk=application.pk)

@@ -14,7 +14,7 @@ from stplan.accounts import services
 from stplan.accounts.models import Invitation, Unit, User
 from stplan.errors import ServiceError
 from tests.factories import credit_code
-from tests.world import LeaderFactory, UnitAdminFactory
+from tests.world import LeaderFactory, UnitAdminFactory, registration_link
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +78,12 @@ def test_registration_with_a_weak_password_is_refused_with_the_chinese_reason(cl
     assert [tag for tag in password_inputs if "value=" in tag] == []
 
 
-def test_registration_with_a_strong_password_is_accepted(client):
-    response = client.post(reverse("accounts:register"), registration(STRONG))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:unit")
+def test_registration_with_a_strong_password_is_accepted(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:register"), registration(STRONG))
+    assert response.status_code == 200
+    confirmed = client.post(registration_link(mail.outbox))
+    assert confirmed["Location"] == reverse("accounts:unit")
     assert authenticate(username=USERNAME, password=STRONG).unit.name == "桂林密码测试科技有限公司"
 
 

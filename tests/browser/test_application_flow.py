@@ -7,6 +7,7 @@ the desk fit a phone's width."""
 import re
 from datetime import date
 
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -129,6 +130,10 @@ def test_unit_registers_leader_applies_and_the_application_passes_formal_review(
     page.get_by_label(label("单位性质")).select_option(label="企业")
     page.get_by_label("科技型中小企业").check()
     page.get_by_role("button", name="提交注册申请").click()
+    expect(page.get_by_role("heading", name="请查收确认邮件")).to_be_visible()
+    shot("registration-mail-sent")
+    page.goto(world.registration_link(mail.outbox))
+    page.get_by_role("button", name="确认注册").click()
     expect(messages(page)).to_contain_text("注册申请已提交")
     expect(page.get_by_role("heading", name=unit_name, level=1)).to_be_visible()
     expect(page.locator("p", has_text="注册状态").locator(".pill")).to_have_text("待审核")

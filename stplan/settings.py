@@ -19,13 +19,16 @@ SECRET_KEY = os.environ.get(
 ALLOWED_HOSTS = os.environ.get("STPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for 两步验证 (stplan/accounts/admin_site.py).
+    "stplan.accounts.admin_app.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # After django.contrib.admin: its ready() registers the history tables the admin.py
     # files left out, read-only; it also installs the audit triggers after migrate.
     "stplan.audit",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "stplan.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "stplan.accounts.middleware.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -149,6 +154,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 EMAIL_BACKEND = os.environ.get("STPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("STPLAN_FROM_EMAIL", "noreply@stplan.local")
+# 两步验证: the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("STPLAN_TOTP_ISSUER", "科技计划项目管理系统")
 # The address people open the system at: e-mails carry links made from it.
 STPLAN_SITE_URL = os.environ.get("STPLAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

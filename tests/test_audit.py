@@ -38,6 +38,7 @@ from tests.world import (
     ExpertFactory,
     UnitFactory,
     open_guide,
+    pass_two_step,
     passed_25,
     review_round,
     submitted_25,
@@ -343,7 +344,7 @@ def superuser():
 
 @pytest.fixture
 def chief_client(client, superuser):
-    client.force_login(superuser)
+    pass_two_step(client, superuser)
     return client
 
 
@@ -565,7 +566,7 @@ def test_workflow_admin_naming_an_unknown_field_is_reported():
 def test_admin_refuses_to_delete_a_user_whose_admin_log_would_go_with_it(chief_client):
     colleague = User.objects.create_superuser("deputy", password="pw-123456")
     deputy_client = Client()
-    deputy_client.force_login(colleague)
+    pass_two_step(deputy_client, colleague)
     deputy_client.post(
         reverse("admin:taxonomy_fieldofstudy_add"), {"code": "TEST-02", "name": "化学", "parent": ""}
     )

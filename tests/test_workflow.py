@@ -19,6 +19,7 @@ from tests.world import (
     UnitFactory,
     draft_25,
     open_guide,
+    pass_two_step,
     submitted_25,
 )
 
@@ -218,7 +219,7 @@ def _form_data(page) -> dict:
 def test_history_includes_the_admins_changes_as_backend_edits(client):
     chief = User.objects.create_superuser("chief", password="pw-123456")
     unit = UnitFactory(approved=False)
-    client.force_login(chief)
+    pass_two_step(client, chief)
     url = reverse("admin:accounts_unit_change", args=[unit.pk])
     response = client.post(url, {**_form_data(client.get(url)), "address": "桂林市临桂区新址路8号"})
     assert response.status_code == 302

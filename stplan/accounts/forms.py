@@ -101,3 +101,12 @@ class AcceptInvitationForm(AccountForm):
             full_name=self.invitation.full_name,
             email=self.invitation.email,
         )
+
+
+class TwoStepCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("身份验证器（如微信小程序“腾讯身份验证器”、Google Authenticator）当前显示的6位数字"),
+    )

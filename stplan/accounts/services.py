@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, User
 from stplan.eligibility import labels
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
+from stplan.logs import security_event
 from stplan.notifications import notify, site_link
 from stplan.workflow import perform, record
 
@@ -366,3 +368,66 @@ def accept_invitation(*, token: str, username: str, password: str, phone: str) -
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_by"])
     return user
+
+
+# --- 两步验证 (TOTP) ------------------------------------------------------------------------
+
+
+def offers_two_step(user: User) -> bool:
+    """Bureau staff and administrators may turn on a second step; the admin site requires it."""
+    return user.is_authenticated and (user.is_bureau or user.is_staff or user.is_superuser)
+
+
+def two_step_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def start_two_step(*, user: User) -> TOTPDevice:
+    """The key an authenticator app is to learn, kept unconfirmed until the app shows a code
+    that matches: an unfinished set-up never locks anyone out."""
+    if not offers_two_step(user):
+        raise ServiceError("两步验证只适用于科技局工作人员和系统管理员。")
+    if two_step_device(user) is not None:
+        raise ServiceError("两步验证已经启用。")
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return pending or TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+
+
+@transaction.atomic
+def confirm_two_step(*, user: User, token: str) -> TOTPDevice:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        raise ServiceError("请先打开两步验证设置页，用身份验证器扫描二维码。")
+    if not device.verify_token(_digits(token)):
+        raise ServiceError("验证码不正确或已过期，请输入身份验证器当前显示的6位数字。")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    security_event("two_step_enabled", "启用两步验证", user=user.username)
+    return device
+
+
+def check_two_step(*, user: User, token: str) -> TOTPDevice:
+    """The second step of a login. django-otp delays each next try after a wrong code."""
+    device = two_step_device(user)
+    if device is None:
+        raise ServiceError("该账号未启用两步验证。")
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise ServiceError("验证码错误次数过多，请稍后再试。")
+    if not device.verify_token(_digits(token)):
+        security_event("two_step_failed", "两步验证码错误", user=user.username)
+        raise ServiceError("验证码不正确或已过期，请输入身份验证器当前显示的6位数字。")
+    return device
+
+
+@transaction.atomic
+def remove_two_step(*, user: User, token: str) -> None:
+    check_two_step(user=user, token=token)
+    TOTPDevice.objects.filter(user=user).delete()
+    security_event("two_step_disabled", "关闭两步验证", user=user.username)
+
+
+def _digits(token: str) -> str:
+    """A code as people type it: spaces between the groups of three, full-width digits."""
+    return "".join(str(int(c)) for c in str(token) if c.isdecimal())[:8]

@@ -6,6 +6,9 @@ from stplan.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", views.login_verify, name="login_verify"),
+    path("two-step/", views.two_step, name="two_step"),
+    path("two-step/remove/", views.two_step_remove, name="two_step_remove"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",

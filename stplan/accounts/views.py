@@ -1,17 +1,22 @@
 import math
+from base64 import b32encode
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 from django_ratelimit.decorators import ratelimit
 
 from stplan.accounts import services, throttle
-from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, UnitForm
+from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, TwoStepCodeForm, UnitForm
 from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, UnitStatus
 from stplan.errors import ServiceError
 from stplan.logs import security_event
@@ -245,3 +250,75 @@ class LoginView(auth_views.LoginView):
             messages.error(request, f"登录尝试过于频繁，请{minutes}分钟后再试。")
             return self.render_to_response(self.get_context_data(form=self.get_form()), status=429)
         return super().post(request, *args, **kwargs)
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+def two_step(request):
+    """两步验证 settings: the QR code of a new key and the code that confirms it, or how to turn it off."""
+    if not services.offers_two_step(request.user):
+        raise PermissionDenied
+    device = services.two_step_device(request.user)
+    form = TwoStepCodeForm(request.POST or None)
+    if device is None and request.method == "POST" and form.is_valid():
+        try:
+            device = services.confirm_two_step(user=request.user, token=form.cleaned_data["code"])
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            otp_login(request, device)
+            messages.success(
+                request, "两步验证已启用：以后登录时，输入密码后还需输入身份验证器显示的验证码。"
+            )
+            return HttpResponseRedirect(_safe_next(request, reverse("accounts:two_step")))
+    context = {"device": device, "form": TwoStepCodeForm(), "next": _safe_next(request, "")}
+    if device is None:
+        pending = services.start_two_step(user=request.user)
+        context.update(
+            qr=segno.make(pending.config_url, error="m").svg_inline(scale=4, title="两步验证二维码"),
+            key=b32encode(pending.bin_key).decode(),
+        )
+    return render(request, "accounts/two_step.html", context)
+
+
+@login_required
+@require_POST
+def two_step_remove(request):
+    if not services.offers_two_step(request.user):
+        raise PermissionDenied
+    form = TwoStepCodeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ServiceError("请输入身份验证器当前显示的6位数字。")
+        services.remove_two_step(user=request.user, token=form.cleaned_data["code"])
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "两步验证已关闭。")
+    return redirect("accounts:two_step")
+
+
+@login_required
+def login_verify(request):
+    """The second step of logging in, for a person with 两步验证 turned on."""
+    after = _safe_next(request, reverse("workspace"))
+    if request.user.is_verified() or services.two_step_device(request.user) is None:
+        return HttpResponseRedirect(after)
+    form = TwoStepCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.check_two_step(user=request.user, token=form.cleaned_data["code"])
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            otp_login(request, device)
+            return HttpResponseRedirect(after)
+    return render(request, "accounts/login_verify.html", {"form": form, "next": after})

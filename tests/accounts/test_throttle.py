@@ -6,7 +6,6 @@ import sys
 import uuid
 
 import pytest
-from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -72,14 +71,14 @@ def test_spraying_many_names_from_one_address_is_throttled(client):
 
 
 def test_admin_login_is_throttled_too(client):
+    """The admin's login page leads to the one login form, so the same limits hold there."""
     admin = BureauAdminFactory(is_staff=True, is_superuser=True)
-    url = reverse("admin:login")
-    for _ in range(5):
-        client.post(url, {"username": admin.username, "password": "wrong"}, REMOTE_ADDR="10.0.0.2")
-    client.post(url, {"username": admin.username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.2")
+    admin_login = client.get(reverse("admin:login"), follow=True)
+    assert admin_login.redirect_chain[-1][0] == "/accounts/login/?next=%2Fadmin%2F"
+    codes = [_post(client, admin.username, "wrong", address="10.0.0.2").status_code for _ in range(6)]
+    assert codes == [200, 200, 200, 200, 200, 429]
+    assert _post(client, admin.username, PASSWORD, address="10.0.0.2").status_code == 429
     assert "_auth_user_id" not in client.session
-    request = RequestFactory().post(url, REMOTE_ADDR="10.0.0.2")
-    assert authenticate(request, username=admin.username, password=PASSWORD) is None
 
 
 def test_trusted_proxy_header_names_the_client(settings):

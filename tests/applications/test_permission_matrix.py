@@ -152,6 +152,8 @@ NOT_IN_MATRIX = {
     "accounts:resubmit_registration",
     "accounts:invite",
     "accounts:accept_invitation",
+    "accounts:confirm_registration",
+    "accounts:login_verify",
 }
 
 
@@ -728,6 +730,9 @@ def test_matrix_covers_every_url_name_of_applications_and_accounts():
         "accounts:password_reset_done",
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
+        # Their own matrix: tests/accounts/test_two_step.py::test_two_step_pages_by_role.
+        "accounts:two_step",
+        "accounts:two_step_remove",
     }
     names = set()
     for namespace in ("applications", "accounts"):

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from stplan.guides.services import load_guide
+from tests.world import pass_two_step
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_root_redirects_visitors_to_guides(client, db):
 
 def test_admin_lists_directions_for_bureau_admin(client, guide):
     admin = get_user_model().objects.create_superuser("chief", password="pw-123456")
-    client.force_login(admin)
+    pass_two_step(client, admin)
     response = client.get(reverse("admin:guides_direction_changelist"))
     assert response.status_code == 200
     assert "优势产业关键核心技术研发与产业化" in response.content.decode()

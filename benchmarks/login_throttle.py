@@ -55,13 +55,18 @@ def _guesses(args) -> dict:
     _setup(database, redis_url)
     from django.test import Client
 
-    outcome = {200: "let_through", 429: "refused", 302: "logged_in"}
     counts: dict[str, int] = {}
     for url, username, password, address in attempts:
-        status = (
-            Client(REMOTE_ADDR=address).post(url, {"username": username, "password": password}).status_code
-        )
-        key = outcome.get(status, f"HTTP {status}")
+        client = Client(REMOTE_ADDR=address)
+        response = client.post(url, {"username": username, "password": password})
+        if "_auth_user_id" in client.session:
+            key = "logged_in"
+        elif response.status_code == 302 and response["Location"].startswith(LOGIN):
+            key = "sent_to_login"
+        else:
+            key = {200: "let_through", 429: "refused"}.get(
+                response.status_code, f"HTTP {response.status_code}"
+            )
         counts[key] = counts.get(key, 0) + 1
     return counts
 

@@ -26,10 +26,13 @@ def site_link(path: str) -> str:
     return f"{settings.STPLAN_SITE_URL}{path}"
 
 
-def notify(*, recipients: Iterable[str], subject: str, body: str) -> None:
+def notify(*, recipients: Iterable[str], subject: str, body: str, link: str = "") -> None:
+    """`link`: the path of the page the mail is about, sent as an absolute link under the body."""
     addresses = sorted({a for a in recipients if a})
     if not addresses:
         return
+    if link:
+        body = f"{body.rstrip()}\n\n登录系统查看或办理：{site_link(link)}"
     transaction.on_commit(
         lambda: send_mail(
             subject=subject_line(subject),

@@ -281,6 +281,7 @@ def decide_unit_change(*, change: UnitChange, actor: User, approve: bool, reason
             recipients=change.unit.people.filter(role=Role.UNIT_ADMIN).values_list("email", flat=True),
             subject=f"单位信息变更审核{verdict}：{change.unit.name}",
             body=f"{change.unit.name}的单位信息变更审核{verdict}。" + (f"\n理由：{reason}" if reason else ""),
+            link=reverse("accounts:unit"),
         )
     return change
 

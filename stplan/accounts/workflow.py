@@ -1,5 +1,6 @@
 """注册审核: the only ways a unit's registration status may change."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stplan import workflow
@@ -47,6 +48,7 @@ def _notify(unit: Unit, action, rule, event) -> None:
         recipients=unit.people.filter(role=Role.UNIT_ADMIN).values_list("email", flat=True),
         subject=f"单位注册审核{verdict}：{unit.name}",
         body=f"{unit.name}的注册审核结果：{verdict}。" + (f"\n理由：{event.reason}" if event.reason else ""),
+        link=reverse("accounts:unit"),
     )
 
 

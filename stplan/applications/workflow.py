@@ -1,5 +1,6 @@
 """申报 from draft to 形式审查: the only ways an application's status may change."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stplan import workflow
@@ -122,6 +123,7 @@ def _notify(application: Application, action, rule, event) -> None:
             f"操作：{rule.label}\n当前状态：{application.get_status_display()}\n"
             + (f"意见：{event.reason}\n" if event.reason else "")
         ),
+        link=reverse("applications:detail", args=[application.pk]),
     )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from stplan.accounts.models import Role, User
@@ -464,6 +465,7 @@ def publish(*, review_round: ReviewRound, actor: User) -> int:
             recipients=[expert.user.email],
             subject=f"评审任务：{review_round.name}",
             body=f"{expert.name}专家：您有{len(tasks)}项评审任务。请登录系统，在“我的评审”中确认无利益冲突并签署保密承诺后开始评审。",
+            link=reverse("review:mine"),
         )
     return len(proposed)
 

@@ -7,4 +7,6 @@ bash scripts/system-packages.sh
 bash scripts/install.sh
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py load_demo
-exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT:-8000}"
+# DEBUG off, so that people see the Chinese error pages rather than Django's debug ones;
+# --insecure lets runserver serve the static files (htmx) all the same.
+STPLAN_DEBUG="${STPLAN_DEBUG:-0}" exec .venv/bin/python manage.py runserver --insecure "127.0.0.1:${PORT:-8000}"

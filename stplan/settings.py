@@ -77,6 +77,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "stplan.urls"
+CSRF_FAILURE_VIEW = "stplan.web.csrf_failure"
 WSGI_APPLICATION = "stplan.wsgi.application"
 
 TEMPLATES = [

@@ -5,6 +5,7 @@ from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from openpyxl import Workbook
 
 
@@ -45,3 +46,9 @@ def xlsx_response(content: bytes | Workbook, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def csrf_failure(request, reason=""):
+    """A form posted from a page too old or from another session: said in words people know,
+    with the site's navigation, instead of Django's English 403 page."""
+    return render(request, "csrf_failure.html", status=403)

@@ -272,3 +272,9 @@ def load_guide_data(slug: str) -> Guide:
         return Guide.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
         raise GuideDataError(f"申报指南 {slug} 的数据文件有误：{exc}") from exc
+
+
+def guide_text(slug: str) -> str:
+    """The guide's own words as published (`<slug>.txt` beside the data), or "" when not kept."""
+    path = _data_folder() / f"{slug}.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""

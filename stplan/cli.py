@@ -95,7 +95,7 @@ def _pairs_table(pairs: list[engine.Pair], threshold: float) -> str:
     lines = [" ".join([_pad("相似度", 8), _pad("申报", 14), "相似的申报"])]
     for pair in pairs:
         lines.append(" ".join([_pad(f"{pair.similarity:.0%}", 8), _pad(pair.a, 14), pair.b]))
-        lines.extend(f"    相同段落：{passage}" for passage in pair.shared)
+        lines.extend(f"    相同段落：{' '.join(passage.split())}" for passage in pair.shared)
     lines.append(f"共{len(pairs)}对疑似重复（相似度不低于{threshold:.0%}）。")
     return "\n".join(lines) + "\n"
 

@@ -398,7 +398,9 @@ def test_cli_similar_table_is_chinese(tmp_path, capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[1].split() == ["91%", "S-1", "S-2"]
-    assert lines[2].startswith("    相同段落：针对永福县罗汉果加工企业") and lines[2].endswith("制定企业标准一项")
+    assert lines[2].startswith("    相同段落：针对永福县罗汉果加工企业") and lines[2].endswith(
+        "制定企业标准一项"
+    )
     assert lines[-1] == "共1对疑似重复（相似度不低于40%）。"
 
 
@@ -419,7 +421,10 @@ def test_cli_similar_malformed_input_exits_2_naming_file_id_and_key(tmp_path, ca
 
 def test_cli_similar_unreadable_file_and_bad_threshold_exit_2(tmp_path, capsys):
     code, _out, err = run(["similar", str(tmp_path / "missing.json")], capsys)
-    assert (code, err.splitlines()[-1]) == (2, f"  {tmp_path / 'missing.json'}: 无法读取文件 {tmp_path / 'missing.json'}：文件不存在")
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        f"  {tmp_path / 'missing.json'}: 无法读取文件 {tmp_path / 'missing.json'}：文件不存在",
+    )
     with pytest.raises(SystemExit) as exit_info:
         main(["similar", write(tmp_path, [ORIGINAL]), "--threshold", "1.5"])
     assert exit_info.value.code == 2

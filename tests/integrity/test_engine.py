@@ -25,10 +25,20 @@ SAME_FIELD = [
     "建设桂花精油中试生产线一条，年加工鲜花五百吨，精油得率提高百分之十五以上。",
     "开发桂花纯露、桂花面霜和桂花茶三个新产品，申请发明专利一件，发表论文两篇。",
 ]
-SYNONYMS = {"研究": "研发", "开展": "进行", "建设": "建立", "开发": "研制", "问题": "难题", "申请": "申报", "比较": "对比"}
+SYNONYMS = {
+    "研究": "研发",
+    "开展": "进行",
+    "建设": "建立",
+    "开发": "研制",
+    "问题": "难题",
+    "申请": "申报",
+    "比较": "对比",
+}
 
 letters = st.text(
-    alphabet=st.sampled_from("罗汉果甜苷提取工艺研究示范推广桂林永福abcXYZ0123456789，。；、 "), min_size=1, max_size=300
+    alphabet=st.sampled_from("罗汉果甜苷提取工艺研究示范推广桂林永福abcXYZ0123456789，。；、 "),
+    min_size=1,
+    max_size=300,
 ).filter(lambda t: engine.normalized(t))
 
 
@@ -94,7 +104,9 @@ def test_corpus_drops_the_boilerplate_of_a_large_collection():
         "申报单位承诺按照国家和自治区有关规定管理和使用财政科研经费，接受财政、审计和科技部门的监督检查。"
         "项目实施期间如发生重大事项变更，将及时向市科技局书面报告并按程序办理变更手续。"
     )
-    pool = "安宝北博长成城诚创达大德鼎东都恩发丰福富高光广国海行和恒弘宏华辉汇佳嘉建健江金锦晶精景久聚君凯康科"
+    pool = (
+        "安宝北博长成城诚创达大德鼎东都恩发丰福富高光广国海行和恒弘宏华辉汇佳嘉建健江金锦晶精景久聚君凯康科"
+    )
     texts = ["".join(rng.choices(pool, k=100)) + boilerplate for _ in range(engine.COMMON_MIN_TEXTS + 10)]
     documents = [Document(str(n), t) for n, t in enumerate(texts)]
     assert similar_pairs(documents) == []
@@ -124,7 +136,11 @@ def test_corpus_pairs_are_the_brute_force_pairs_above_the_threshold():
 
 
 def test_corpus_pairs_only_those_with_a_subject():
-    documents = [Document("a", "\n".join(BASE)), Document("b", "\n".join(BASE)), Document("c", "\n".join(BASE))]
+    documents = [
+        Document("a", "\n".join(BASE)),
+        Document("b", "\n".join(BASE)),
+        Document("c", "\n".join(BASE)),
+    ]
     pairs = Corpus(documents).pairs(subjects=[2])
     assert [(p.a, p.b) for p in pairs] == [("a", "c"), ("b", "c")]
 

@@ -51,6 +51,7 @@ def report(request):
 @login_required
 @require_POST
 def scan(request):
+    _staff(request.user)
     guide = _guide(request.POST)
     if guide is None:
         raise PermissionDenied
@@ -134,6 +135,8 @@ def application_pairs(request, pk):
 def registry(request):
     _staff(request.user)
     if request.method == "POST":
+        if not request.user.has_perm("integrity.import_registry"):
+            raise PermissionDenied
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要导入的 Excel 文件。")

@@ -3,11 +3,12 @@ from collections import Counter
 from django.db.models import Q, QuerySet
 
 from stplan.accounts.models import Role, Unit
-from stplan.applications.models import Application, ApplicationVersion, LimitSlot
+from stplan.applications.models import Application, ApplicationVersion, LimitSlot, Status
 from stplan.applications.submission import SubmittedApplication, submitted_content
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
 from stplan.eligibility.guide import load_guide_data
+from stplan.eligibility.rules import Funded, Records
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -35,6 +36,33 @@ def prior_counts(application: Application) -> dict[tuple[int, str, str], int]:
     """Places under 限报N项 that other applications hold, keyed as the engine counts them."""
     held = LimitSlot.objects.filter(guide=application.guide).exclude(application=application)
     return dict(Counter((s.direction_number, s.rule_kind, s.key) for s in held))
+
+
+def funding_records() -> Records:
+    """Every application the system has 立项, as repeat-funding rules look at them: the year
+    of its guide, the funding line of its 方向, its lead unit (as registered now) and 负责人."""
+    funded = list(
+        Application.objects.filter(status=Status.FUNDED).select_related("guide", "direction", "lead_unit")
+    )
+    leaders = {
+        version.application_id: (version.snapshot.get("facts") or {}).get("leader", {}).get("id_number", "")
+        for version in ApplicationVersion.objects.filter(application__in=funded).order_by("number")
+    }
+    records = []
+    for application in funded:
+        direction = load_guide_data(application.guide.slug).direction(application.direction.number)
+        unit = application.lead_unit
+        records.append(
+            Funded(
+                number=application.number,
+                year=application.guide.year,
+                policy=direction.funding_line if direction else application.direction.title,
+                unit=unit.credit_code,
+                county=f"{unit.province}/{unit.county}",
+                leader=leaders.get(application.pk, ""),
+            )
+        )
+    return Records(funded=tuple(records))
 
 
 def latest_version(application: Application) -> ApplicationVersion | None:
@@ -77,6 +105,7 @@ def rechecks(applications) -> dict[int, Result | None]:
             (slot.direction_number, slot.rule_kind, slot.key)
         ] += 1
     everyone = sum(held_by.values(), Counter())
+    records = funding_records()
 
     def refreshed(org: dict, city: str) -> dict:
         unit = units.get(org["credit_code"])
@@ -106,7 +135,7 @@ def rechecks(applications) -> dict[int, Result | None]:
         }
         others = everyone - held_by.get(application.pk, Counter())
         results[application.pk] = check_application(
-            Facts.model_validate(current), guide, prior_counts=dict(others)
+            Facts.model_validate(current), guide, prior_counts=dict(others), records=records
         )
     return results
 

@@ -142,6 +142,13 @@ class Direction(Data):
     track_required: bool = False
     # Where the guide defines the 子类, cited by findings about them.
     track_clause: str = "申报要求"
+    # The funding line this 方向 pays from, named alike in every year's guide, so that repeat
+    # funding is recognised across years (not_funded_before); None: the 方向 by its title.
+    policy: str | None = None
+
+    @property
+    def funding_line(self) -> str:
+        return self.policy or self.title
 
     @property
     def accepts_applications(self) -> bool:

@@ -480,6 +480,100 @@ class OfficerVerify(Rule):
         return self.message
 
 
+@dataclass(frozen=True, slots=True)
+class Funded:
+    """A project the system itself funded (立项), as repeat-funding rules look at it."""
+
+    number: str
+    year: int
+    # The funding line it was funded under (its 方向's `policy`; the 方向 itself when unnamed).
+    policy: str
+    unit: str  # the lead unit's 统一社会信用代码
+    county: str  # "province/county" of the lead unit
+    leader: str  # the 负责人's identity number
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """What the system's own records say beyond the application: given by the web app, absent
+    for `stplan check`, which then can only ask the officer to check."""
+
+    funded: tuple[Funded, ...] = ()
+
+
+class NotFundedBefore(Rule):
+    """不得重复申领 / 不得重复申报: not funded already under the same funding line, for the
+    same unit (or county), within `within_years` years counting the guide's own (None: ever).
+    What the system keeps is checked (an error); what only another funder knows (`outside`)
+    is left to the officer (a warning). The engine applies it, with the records it is given."""
+
+    kind: Literal["not_funded_before"]
+    policy: str | None = None
+    by: Literal["lead_unit", "county"] = "lead_unit"
+    within_years: int | None = Field(default=None, ge=1)
+    outside: str | None = None
+
+    def problem(self, app, direction):
+        return None
+
+    def policy_of(self, direction: Direction) -> str:
+        return self.policy or direction.funding_line
+
+    def _key(self, app: Application) -> str:
+        return app.lead.credit_code if self.by == "lead_unit" else f"{app.lead.province}/{app.lead.county}"
+
+    def checked(
+        self, app: Application, direction: Direction, year: int, records: Records | None
+    ) -> tuple[Finding, ...]:
+        if self.when is not None and not self.when.holds(app):
+            return NO_FINDINGS
+        found: list[Finding] = []
+        policy = self.policy_of(direction)
+        who = (
+            f"牵头单位“{app.lead.name}”"
+            if self.by == "lead_unit"
+            else f"{app.lead.county or '该县（市、区）'}"
+        )
+        since = (
+            ""
+            if self.within_years is None
+            else (
+                "本年度"
+                if self.within_years == 1
+                else f"近{self.within_years}年（{year - self.within_years + 1}年以来）"
+            )
+        )
+        if records is None:
+            found.append(
+                self.finding(
+                    direction,
+                    f"{who}{since}不得重复获得“{policy}”资助：本次审查没有系统的立项记录可核对，请经办人核实。",
+                    "warning",
+                )
+            )
+        else:
+            key = self._key(app)
+            earlier = [
+                f
+                for f in records.funded
+                if f.policy == policy
+                and f.number != app.id
+                and (f.unit if self.by == "lead_unit" else f.county) == key
+                and (self.within_years is None or 0 <= year - f.year < self.within_years)
+            ]
+            if earlier:
+                numbers = "、".join(f"{f.year}年{f.number}" for f in earlier)
+                found.append(
+                    self.finding(
+                        direction,
+                        self.message or f"{who}{since}已获“{policy}”资助（{numbers}），不得重复申报。",
+                    )
+                )
+        if self.outside:
+            found.append(self.finding(direction, self.outside, "warning"))
+        return tuple(found)
+
+
 class BatchLimit(Rule):
     """每个单位限报N项 / 每县仅限N项, counted in submission order by the engine."""
 
@@ -557,6 +651,7 @@ AnyRule = Annotated[
     | Priority
     | OfficerVerify
     | PerUnitLimit
-    | PerCountyLimit,
+    | PerCountyLimit
+    | NotFundedBefore,
     Field(discriminator="kind"),
 ]

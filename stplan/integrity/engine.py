@@ -30,8 +30,9 @@ import numpy as np
 SHINGLE = 4
 BANDS, ROWS = 63, 2
 NUM_PERM = BANDS * ROWS
-# Chosen by benchmarks/similar.py (see README, "查重"): the lowest planted near-duplicate
-# scores about 0.6, the highest pair of different projects of the same 方向 about 0.25.
+# Chosen by benchmarks/similar.py (README, "查重"): of 112,175 pairs of different projects of
+# one 方向 the highest scored 0.132; of 5,714 planted copies all but 4 score 0.4 or more (every
+# kind's 5th percentile is above 0.56). 0.4 is three times the worst unrelated pair.
 DEFAULT_THRESHOLD = 0.4
 # Below this many shingles (about 80 characters) a text is too short for "contained in".
 CONTAINMENT_MIN = 80

@@ -5,6 +5,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stplan import settings as stplan_settings
 from stplan.eligibility.guide import guide_text
 from stplan.integrity import engine
 from stplan.integrity.engine import Corpus, Document, shared_spans, similar_pairs, similarity
@@ -155,3 +156,7 @@ def test_shared_spans_are_offsets_in_each_original_text():
 
 def test_shared_spans_leave_out_short_chance_matches():
     assert shared_spans("罗汉果研究", "罗汉果种植") == ((), ())
+
+
+def test_similarity_threshold_setting_defaults_to_the_measured_one():
+    assert stplan_settings.STPLAN_SIMILARITY_THRESHOLD == engine.DEFAULT_THRESHOLD

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from stplan.accounts.models import Role, Unit
 from stplan.applications.models import Application, ApplicationVersion, LimitSlot, Status
+from stplan.applications.records import SOURCES
 from stplan.applications.submission import SubmittedApplication, submitted_content
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
@@ -38,31 +39,54 @@ def prior_counts(application: Application) -> dict[tuple[int, str, str], int]:
     return dict(Counter((s.direction_number, s.rule_kind, s.key) for s in held))
 
 
-def funding_records() -> Records:
-    """Every application the system has 立项, as repeat-funding rules look at them: the year
-    of its guide, the funding line of its 方向, its lead unit (as registered now) and 负责人."""
-    funded = list(
-        Application.objects.filter(status=Status.FUNDED).select_related("guide", "direction", "lead_unit")
+def leader_ids(applications) -> dict[int, str]:
+    """The 负责人's identity number as each application's latest version gives it."""
+    rows = (
+        ApplicationVersion.objects.filter(application__in=applications)
+        .order_by("number")
+        .values_list("application_id", "snapshot__facts__leader")
     )
-    leaders = {
-        version.application_id: (version.snapshot.get("facts") or {}).get("leader", {}).get("id_number", "")
-        for version in ApplicationVersion.objects.filter(application__in=funded).order_by("number")
-    }
-    records = []
-    for application in funded:
+    # The leader's object, not its id_number key: SQLite's JSON extraction would give a number
+    # for an identity number of digits only.
+    return {pk: str((leader or {}).get("id_number") or "") for pk, leader in rows}
+
+
+def system_records() -> Records:
+    """What the repeat-funding, 限项 and 失信 rules check against: every application the system
+    has 立项 (the year of its guide, the funding line of its 方向, its lead unit as registered
+    now), the submitted applications by 负责人, and what the later stages provide."""
+    compared = list(
+        Application.objects.filter(version__gt=0)
+        .exclude(status__in=(Status.WITHDRAWN, Status.REJECTED))
+        .select_related("guide", "direction", "lead_unit")
+    )
+    leaders = leader_ids(compared)
+    funded, by_leader = [], {}
+    for application in compared:
+        leader = leaders.get(application.pk, "")
+        by_leader.setdefault((application.guide.slug, leader), []).append(application.number)
+        if application.status != Status.FUNDED:
+            continue
         direction = load_guide_data(application.guide.slug).direction(application.direction.number)
         unit = application.lead_unit
-        records.append(
+        funded.append(
             Funded(
                 number=application.number,
                 year=application.guide.year,
                 policy=direction.funding_line if direction else application.direction.title,
                 unit=unit.credit_code,
                 county=f"{unit.province}/{unit.county}",
-                leader=leaders.get(application.pk, ""),
+                leader=leader,
             )
         )
-    return Records(funded=tuple(records))
+    provided: dict = {}
+    for source in SOURCES:
+        provided.update(source())
+    return Records(
+        funded=tuple(funded),
+        applications={key: tuple(numbers) for key, numbers in by_leader.items()},
+        **provided,
+    )
 
 
 def latest_version(application: Application) -> ApplicationVersion | None:
@@ -105,7 +129,7 @@ def rechecks(applications) -> dict[int, Result | None]:
             (slot.direction_number, slot.rule_kind, slot.key)
         ] += 1
     everyone = sum(held_by.values(), Counter())
-    records = funding_records()
+    records = system_records()
 
     def refreshed(org: dict, city: str) -> dict:
         unit = units.get(org["credit_code"])

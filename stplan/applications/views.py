@@ -132,7 +132,7 @@ def _edit_context(application, dossier, request):
         "forms": dossier.forms,
         "sections": SECTIONS,
         "result": dossier.check(
-            prior_counts=selectors.prior_counts(application), records=selectors.funding_records()
+            prior_counts=selectors.prior_counts(application), records=selectors.system_records()
         ),
         "attachments": attachments,
         "required_attachments": [(code, ATTACHMENT_LABELS[code], code in present) for code in required],
@@ -226,7 +226,7 @@ def autosave(request, pk):
             "application": application,
             "dossier": dossier,
             "result": dossier.check(
-                prior_counts=selectors.prior_counts(application), records=selectors.funding_records()
+                prior_counts=selectors.prior_counts(application), records=selectors.system_records()
             ),
             "autosaved": True,
         },

@@ -14,7 +14,15 @@ from stplan.eligibility.facts import Application
 from stplan.eligibility.gc import collector_paused
 from stplan.eligibility.guide import Direction, Guide
 from stplan.eligibility.identifiers import ric_problem, uscc_problem
-from stplan.eligibility.rules import NO_FINDINGS, BatchLimit, Finding, NotFundedBefore, Records
+from stplan.eligibility.rules import (
+    NO_FINDINGS,
+    BatchLimit,
+    CreditSanction,
+    Finding,
+    LeaderLimit,
+    NotFundedBefore,
+    Records,
+)
 
 # (方向, rule kind, counted key) → applications already counted against that limit.
 PriorCounts = Mapping[tuple[int, str, str], int]
@@ -79,6 +87,10 @@ def application_findings(app: Application, guide: Guide, *, records: Records | N
     for rule in direction.rules:
         if isinstance(rule, NotFundedBefore):
             found.extend(rule.checked(app, direction, guide.year, records))
+        elif isinstance(rule, LeaderLimit):
+            found.extend(rule.checked(app, direction, guide.slug, records))
+        elif isinstance(rule, CreditSanction):
+            found.extend(rule.checked(app, direction, records))
         else:
             found.extend(rule.findings(app, direction))
     found.extend(_identifier_findings(app))

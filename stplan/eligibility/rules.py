@@ -9,7 +9,8 @@ applications against each other (`BatchLimit`) are applied by the engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
@@ -42,6 +43,14 @@ NO_FINDINGS: tuple[Finding, ...] = ()
 def full_years(start: date, on: date) -> int:
     """Completed years from `start` to `on` (周岁): the anniversary day itself counts as completed."""
     return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+
+
+def years_after(start: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
 
 
 def birth_date_of(person: Person) -> date | None:
@@ -494,11 +503,120 @@ class Funded:
 
 
 @dataclass(frozen=True, slots=True)
+class Sanction:
+    """A 失信 record against a unit (by 统一社会信用代码) or a person (by identity number)."""
+
+    subject: str
+    name: str
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Records:
     """What the system's own records say beyond the application: given by the web app, absent
     for `stplan check`, which then can only ask the officer to check."""
 
     funded: tuple[Funded, ...] = ()
+    # 负责人 identity number → numbers of the projects in progress they lead.
+    leading: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # 负责人 identity number → numbers of their projects past the end date and not accepted.
+    overdue: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # (guide slug, 负责人 identity number) → numbers of the submitted applications they lead.
+    applications: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    sanctions: tuple[Sanction, ...] = ()
+
+
+class LeaderLimit(Rule):
+    """限项: a 负责人 leads at most `max_applications` applications of the batch and at most
+    `max_in_progress` projects in progress, and none while a project they lead is past its
+    验收 (`no_overdue`). The engine applies it, with the records it is given."""
+
+    kind: Literal["leader_limit"]
+    max_applications: int | None = Field(default=None, ge=1)
+    max_in_progress: int | None = Field(default=None, ge=0)
+    no_overdue: bool = False
+
+    def problem(self, app, direction):
+        return None
+
+    def checked(
+        self, app: Application, direction: Direction, slug: str, records: Records | None
+    ) -> tuple[Finding, ...]:
+        if self.when is not None and not self.when.holds(app):
+            return NO_FINDINGS
+        person = app.leader.id_number
+        if records is None:
+            return (
+                self.finding(
+                    direction,
+                    f"项目负责人{app.leader.name}申报和承担项目的数量受限（限项）：本次审查没有系统的项目记录可核对，请经办人核实。",
+                    "warning",
+                ),
+            )
+        found = []
+        others = [n for n in records.applications.get((slug, person), ()) if n != app.id]
+        if self.max_applications is not None and len(others) >= self.max_applications:
+            found.append(
+                self.finding(
+                    direction,
+                    f"同一项目负责人本批限申报{self.max_applications}项：{app.leader.name}已有申报{'、'.join(others)}。",
+                )
+            )
+        leading = records.leading.get(person, ())
+        if self.max_in_progress is not None and len(leading) >= self.max_in_progress:
+            found.append(
+                self.finding(
+                    direction,
+                    f"同一项目负责人在研项目不得超过{self.max_in_progress}项：{app.leader.name}正在承担{'、'.join(leading)}。",
+                )
+            )
+        overdue = records.overdue.get(person, ())
+        if self.no_overdue and overdue:
+            found.append(
+                self.finding(
+                    direction,
+                    f"项目负责人{app.leader.name}承担的{'、'.join(overdue)}已过结束日期尚未验收，验收前不能申报新项目。",
+                )
+            )
+        return tuple(found)
+
+
+class CreditSanction(Rule):
+    """失信: a unit or 负责人 with a 失信 record (验收不通过, 终止实施, imported lists) is barred
+    for `years` years from the record's date."""
+
+    kind: Literal["credit_sanction"]
+    years: int = Field(ge=1)
+
+    def problem(self, app, direction):
+        return None
+
+    def checked(self, app: Application, direction: Direction, records: Records | None) -> tuple[Finding, ...]:
+        if self.when is not None and not self.when.holds(app):
+            return NO_FINDINGS
+        if records is None:
+            return (
+                self.finding(
+                    direction,
+                    f"有失信记录的单位和个人{self.years}年内不得申报：本次审查没有系统的信用记录可核对，请经办人核实。",
+                    "warning",
+                ),
+            )
+        subjects = {u.credit_code for u in app.units} | {app.leader.id_number}
+        on = app.submitted_on
+        barred = [
+            s
+            for s in records.sanctions
+            if s.subject in subjects and s.on <= on < years_after(s.on, self.years)
+        ]
+        return tuple(
+            self.finding(
+                direction,
+                f"{s.name}有失信记录（{s.on:%Y-%m-%d}，{s.reason}），{self.years}年内不得申报。",
+            )
+            for s in barred
+        )
 
 
 class NotFundedBefore(Rule):
@@ -652,6 +770,8 @@ AnyRule = Annotated[
     | OfficerVerify
     | PerUnitLimit
     | PerCountyLimit
-    | NotFundedBefore,
+    | NotFundedBefore
+    | LeaderLimit
+    | CreditSanction,
     Field(discriminator="kind"),
 ]

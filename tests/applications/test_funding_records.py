@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from stplan.applications.selectors import funding_records, latest_content
+from stplan.applications.selectors import latest_content, system_records
 from stplan.eligibility.rules import Funded
 from stplan.funding import services as funding
 from tests.world import open_guide, scored_round
@@ -12,15 +12,15 @@ from tests.world import open_guide, scored_round
 pytestmark = pytest.mark.django_db
 
 
-def test_funding_records_list_what_a_final_plan_funded():
+def test_system_records_list_what_a_final_plan_funded():
     guide = open_guide()
     current, (funded, _second), staff = scored_round(guide, [90, 80])
-    assert funding_records().funded == ()
+    assert system_records().funded == ()
     plan = funding.create_plan(actor=staff, review_round=current, name="方案", total_budget=50_000)
     plan = funding.publicize(plan=plan, actor=staff)
     funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
 
-    [record] = funding_records().funded
+    [record] = system_records().funded
 
     unit = funded.lead_unit
     assert record == Funded(

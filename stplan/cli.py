@@ -10,6 +10,8 @@ from stplan.eligibility import labels
 from stplan.eligibility.engine import Result, check_batch
 from stplan.eligibility.guide import Direction, Guide, GuideDataError, load_guide_data
 from stplan.eligibility.interchange import InputError, read_batch_file
+from stplan.integrity import engine
+from stplan.integrity.interchange import read_collection
 
 EXIT_INPUT_ERROR = 2
 
@@ -33,10 +35,69 @@ def main(argv: Sequence[str] | None = None) -> int:
     guide.add_argument("slug", help="申报指南，如 guilin-2022")
     guide.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+    similar = commands.add_parser("similar", help="查重：找出文本相同或改写的申报（疑似重复申报）")
+    similar.add_argument("file", help="申报数据交换格式 v1 的 JSON 文件：要查重的申报")
+    similar.add_argument(
+        "--against", nargs="+", default=[], metavar="FILE", help="用作比对库的其他文件（如往年申报）"
+    )
+    similar.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=engine.DEFAULT_THRESHOLD,
+        help=f"相似度阈值，0到1之间（默认 {engine.DEFAULT_THRESHOLD}）",
+    )
+    similar.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
     args = parser.parse_args(argv)
     if args.command == "check":
         return _check(args.file, as_json=args.json, guide_slug=args.guide)
+    if args.command == "similar":
+        return _similar(args.file, against=args.against, threshold=args.threshold, as_json=args.json)
     return _guide(args.slug, as_json=args.json)
+
+
+def _threshold(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"阈值应为大于0、不大于1的数，而不是 {raw!r}")
+    return value
+
+
+def _similar(path: str, *, against: list[str], threshold: float, as_json: bool) -> int:
+    try:
+        collection = read_collection(path, against=against)
+    except InputError as exc:
+        print("申报数据有误，未进行查重：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    pairs = engine.Corpus(collection.documents, ignore=collection.guides).pairs(
+        threshold=threshold, subjects=range(collection.examined)
+    )
+    if as_json:
+        result = {
+            "threshold": threshold,
+            "pairs": [
+                {"a": p.a, "b": p.b, "similarity": p.similarity, "shared": list(p.shared)} for p in pairs
+            ],
+        }
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(_pairs_table(pairs, threshold))
+    return 0
+
+
+def _pairs_table(pairs: list[engine.Pair], threshold: float) -> str:
+    lines = [" ".join([_pad("相似度", 8), _pad("申报", 14), "相似的申报"])]
+    for pair in pairs:
+        lines.append(" ".join([_pad(f"{pair.similarity:.0%}", 8), _pad(pair.a, 14), pair.b]))
+        lines.extend(f"    相同段落：{' '.join(passage.split())}" for passage in pair.shared)
+    lines.append(f"共{len(pairs)}对疑似重复（相似度不低于{threshold:.0%}）。")
+    return "\n".join(lines) + "\n"
 
 
 def _check(path: str, *, as_json: bool, guide_slug: str | None) -> int:

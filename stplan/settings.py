@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "stplan.guides",
     "stplan.applications",
     "stplan.review",
+    "stplan.integrity",
     "stplan.funding",
     "stplan.projects",
     "stplan.demo",
@@ -152,6 +153,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# 查重: a pair of texts is reported from this similarity on (0..1). The default is
+# stplan.integrity.engine.DEFAULT_THRESHOLD, chosen by benchmarks/similar.py: see README, "查重".
+STPLAN_SIMILARITY_THRESHOLD = float(os.environ.get("STPLAN_SIMILARITY_THRESHOLD", "0.4"))
 
 EMAIL_BACKEND = os.environ.get("STPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("STPLAN_FROM_EMAIL", "noreply@stplan.local")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("guides/", include("stplan.guides.urls")),
     path("review/", include("stplan.review.urls")),
     path("funding/", include("stplan.funding.urls")),
+    path("integrity/", include("stplan.integrity.urls")),
     path("projects/", include("stplan.projects.urls")),
 ]
 

@@ -347,3 +347,98 @@ def test_cli_process_odd_digit_in_id_number_has_no_traceback(tmp_path):
 
     assert "Traceback" not in done.stderr
     assert done.returncode == 0
+
+
+# --- stplan similar ---
+
+ORIGINAL = {
+    "id": "S-1",
+    "title": "罗汉果甜苷绿色提取与高值化利用关键技术研究",
+    "summary": "针对永福县罗汉果加工企业提取得率低、能耗高、产品同质化的问题，本项目拟采用膜分离与大孔树脂联用工艺开展系统研究。",
+    "content": "以鲜果和干果为原料，比较微波辅助提取、超声波提取和酶解法对甜苷V得率和纯度的影响，确定最优工艺参数。建设年处理鲜果两千吨的示范生产线一条。",
+    "indicators": "开发新产品三个，申请发明专利两件，制定企业标准一项。",
+}
+RETITLED = {**ORIGINAL, "id": "S-2", "title": "罗汉果甜苷提取纯化技术集成与示范"}
+OTHER = {
+    "id": "S-3",
+    "title": "桂花精油超临界萃取与桂花茶深加工技术研究",
+    "summary": "针对桂林桂花产业鲜花利用率低、精油得率不高的问题，本项目拟采用超临界二氧化碳萃取工艺开展研究。",
+}
+
+
+def test_cli_similar_json_follows_result_format(tmp_path, capsys):
+    code, out, err = run(["similar", write(tmp_path, [ORIGINAL, OTHER, RETITLED]), "--json"], capsys)
+
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert result["threshold"] == 0.4
+    [pair] = result["pairs"]
+    assert list(pair) == ["a", "b", "similarity", "shared"]
+    assert (pair["a"], pair["b"]) == ("S-1", "S-2")
+    assert 0.9 <= pair["similarity"] < 1
+    assert any("示范生产线一条" in passage for passage in pair["shared"])
+
+
+def test_cli_similar_reports_pairs_with_the_file_only(tmp_path, capsys):
+    examined = write(tmp_path, [OTHER], "new.json")
+    earlier = write(tmp_path, {"guide": "guilin-2022", "applications": [ORIGINAL, RETITLED]}, "old.json")
+
+    code, out, _err = run(["similar", examined, "--against", earlier, "--json"], capsys)
+
+    assert (code, json.loads(out)["pairs"]) == (0, [])
+    code, out, _err = run(["similar", earlier, "--against", examined, "--json", "--threshold", "1"], capsys)
+    assert [(p["a"], p["b"]) for p in json.loads(out)["pairs"]] == []
+    code, out, _err = run(["similar", earlier, "--against", examined, "--json", "--threshold", "0.9"], capsys)
+    assert [(p["a"], p["b"]) for p in json.loads(out)["pairs"]] == [("S-1", "S-2")]
+
+
+def test_cli_similar_table_is_chinese(tmp_path, capsys):
+    code, out, _err = run(["similar", write(tmp_path, [ORIGINAL, RETITLED])], capsys)
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].split() == ["91%", "S-1", "S-2"]
+    assert lines[2].startswith("    相同段落：针对永福县罗汉果加工企业") and lines[2].endswith(
+        "制定企业标准一项"
+    )
+    assert lines[-1] == "共1对疑似重复（相似度不低于40%）。"
+
+
+def test_cli_similar_malformed_input_exits_2_naming_file_id_and_key(tmp_path, capsys):
+    first = write(tmp_path, [{"id": "S-9", "summary": 3}, ORIGINAL], "a.json")
+    second = write(tmp_path, [{**ORIGINAL}], "b.json")
+
+    code, out, err = run(["similar", first, "--against", second], capsys)
+
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "申报数据有误，未进行查重：",
+        f"  {first}: S-9: title: 缺少必填项",
+        f"  {first}: S-9: summary: 应为字符串",
+        f"  {second}: S-1: id: 与 {first} 中的申报重复，id 在所有文件中须唯一",
+    ]
+
+
+def test_cli_similar_unreadable_file_and_bad_threshold_exit_2(tmp_path, capsys):
+    code, _out, err = run(["similar", str(tmp_path / "missing.json")], capsys)
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        f"  {tmp_path / 'missing.json'}: 无法读取文件 {tmp_path / 'missing.json'}：文件不存在",
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        main(["similar", write(tmp_path, [ORIGINAL]), "--threshold", "1.5"])
+    assert exit_info.value.code == 2
+    assert "阈值应为大于0、不大于1的数" in capsys.readouterr().err
+
+
+def test_cli_similar_runs_without_django_settings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "stplan.cli", "similar", write(tmp_path, [ORIGINAL, RETITLED]), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["pairs"][0]["a"] == "S-1"

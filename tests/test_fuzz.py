@@ -33,6 +33,8 @@ from stplan.accounts.services import invite_person
 from stplan.applications.models import Application, Attachment
 from stplan.funding import services as funding
 from stplan.funding.models import FundingPlan, Objection
+from stplan.integrity import services as integrity
+from stplan.integrity.models import SimilarPair
 from stplan.projects import services as projects
 from stplan.projects.models import ChangeRequest, CountyAward, ProgressReport, Project, Tranche
 from stplan.projects.selectors import projects_of_plan
@@ -51,7 +53,7 @@ from tests.world import (
     submitted_25,
 )
 
-NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides")
+NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "integrity")
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
@@ -78,6 +80,8 @@ GET_KEYS = (
     "next",
     "kind",
     "year",
+    "guide",
+    "stale",
 )
 POST_KEYS = (
     # name="…" in stplan's templates
@@ -136,6 +140,7 @@ POST_KEYS = (
     "voucher",
     "what",
     "year",
+    "guide",
     # fields of stplan's Django forms
     "username",
     "password",
@@ -216,6 +221,9 @@ ACTION_VALUES = [
     "fund",
     "budget",
     "report:1",
+    "mark_distinct",
+    "mark_duplicate",
+    "allow",
 ]
 HISTORY_KINDS = ("unit", "application", "round", "plan", "project", "award")
 
@@ -329,6 +337,8 @@ def _build():
     submitted_25(guide=guide, leader=leader)
     draft_25(guide=guide, leader=leader)
     UnitFactory(name="待审核模糊单位", approved=False)
+    # The world's applications share one text: 查重 finds them as pairs.
+    integrity.scan(guide=guide, actor=staff)
     invitation = invite_person(
         unit=leader.unit, invited_by=unit_admin, full_name="王五", email="w5@test.local"
     )
@@ -362,6 +372,7 @@ def _build():
         ProgressReport,
         ChangeRequest,
         CountyAward,
+        SimilarPair,
     )
     ids = sorted({pk for model in models for pk in model.objects.values_list("pk", flat=True)} | {1, 2})
     strings = {

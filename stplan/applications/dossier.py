@@ -198,12 +198,14 @@ class Dossier:
                 self.problems.append(Problem("basic", f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
             return None
 
-    def check(self, *, prior_counts=None, submitted_at: datetime | None = None) -> Result | None:
+    def check(
+        self, *, prior_counts=None, records=None, submitted_at: datetime | None = None
+    ) -> Result | None:
         application_facts = self.facts(submitted_at=submitted_at)
         if application_facts is None:
             return None
         guide = load_guide_data(self.application.guide.slug)
-        return check_application(application_facts, guide, prior_counts=prior_counts)
+        return check_application(application_facts, guide, prior_counts=prior_counts, records=records)
 
     def indicator_commitments(self) -> dict[str, int]:
         return {k: v for k, v in self.cleaned("indicators").items() if v}

@@ -3,11 +3,13 @@ from collections import Counter
 from django.db.models import Q, QuerySet
 
 from stplan.accounts.models import Role, Unit
-from stplan.applications.models import Application, ApplicationVersion, LimitSlot
+from stplan.applications.models import Application, ApplicationVersion, LimitSlot, Status
+from stplan.applications.records import SOURCES
 from stplan.applications.submission import SubmittedApplication, submitted_content
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
 from stplan.eligibility.guide import load_guide_data
+from stplan.eligibility.rules import Funded, Records
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -35,6 +37,56 @@ def prior_counts(application: Application) -> dict[tuple[int, str, str], int]:
     """Places under 限报N项 that other applications hold, keyed as the engine counts them."""
     held = LimitSlot.objects.filter(guide=application.guide).exclude(application=application)
     return dict(Counter((s.direction_number, s.rule_kind, s.key) for s in held))
+
+
+def leader_ids(applications) -> dict[int, str]:
+    """The 负责人's identity number as each application's latest version gives it."""
+    rows = (
+        ApplicationVersion.objects.filter(application__in=applications)
+        .order_by("number")
+        .values_list("application_id", "snapshot__facts__leader")
+    )
+    # The leader's object, not its id_number key: SQLite's JSON extraction would give a number
+    # for an identity number of digits only.
+    return {pk: str((leader or {}).get("id_number") or "") for pk, leader in rows}
+
+
+def system_records() -> Records:
+    """What the repeat-funding, 限项 and 失信 rules check against: every application the system
+    has 立项 (the year of its guide, the funding line of its 方向, its lead unit as registered
+    now), the submitted applications by 负责人, and what the later stages provide."""
+    compared = list(
+        Application.objects.filter(version__gt=0)
+        .exclude(status__in=(Status.WITHDRAWN, Status.REJECTED))
+        .select_related("guide", "direction", "lead_unit")
+    )
+    leaders = leader_ids(compared)
+    funded, by_leader = [], {}
+    for application in compared:
+        leader = leaders.get(application.pk, "")
+        by_leader.setdefault((application.guide.slug, leader), []).append(application.number)
+        if application.status != Status.FUNDED:
+            continue
+        direction = load_guide_data(application.guide.slug).direction(application.direction.number)
+        unit = application.lead_unit
+        funded.append(
+            Funded(
+                number=application.number,
+                year=application.guide.year,
+                policy=direction.funding_line if direction else application.direction.title,
+                unit=unit.credit_code,
+                county=f"{unit.province}/{unit.county}",
+                leader=leader,
+            )
+        )
+    provided: dict = {}
+    for source in SOURCES:
+        provided.update(source())
+    return Records(
+        funded=tuple(funded),
+        applications={key: tuple(numbers) for key, numbers in by_leader.items()},
+        **provided,
+    )
 
 
 def latest_version(application: Application) -> ApplicationVersion | None:
@@ -77,6 +129,7 @@ def rechecks(applications) -> dict[int, Result | None]:
             (slot.direction_number, slot.rule_kind, slot.key)
         ] += 1
     everyone = sum(held_by.values(), Counter())
+    records = system_records()
 
     def refreshed(org: dict, city: str) -> dict:
         unit = units.get(org["credit_code"])
@@ -106,7 +159,7 @@ def rechecks(applications) -> dict[int, Result | None]:
         }
         others = everyone - held_by.get(application.pk, Counter())
         results[application.pk] = check_application(
-            Facts.model_validate(current), guide, prior_counts=dict(others)
+            Facts.model_validate(current), guide, prior_counts=dict(others), records=records
         )
     return results
 

@@ -18,7 +18,7 @@ from stplan.applications.models import (
     LimitSlot,
     Status,
 )
-from stplan.applications.selectors import prior_counts, recheck
+from stplan.applications.selectors import prior_counts, recheck, system_records
 from stplan.applications.window import submission_window_problem
 from stplan.applications.workflow import APPLICATION, TRANSITIONS
 from stplan.eligibility.guide import load_guide_data
@@ -181,7 +181,9 @@ def _freeze(application: Application, actor: User, now) -> ApplicationVersion:
         # Submissions under the same 方向's limits queue here, so each counts the places
         # the ones before it took: two racing for the last place cannot both see it free.
         Direction.objects.select_for_update().filter(pk=application.direction_id).first()
-    result = dossier.check(prior_counts=prior_counts(application), submitted_at=submitted_at)
+    result = dossier.check(
+        prior_counts=prior_counts(application), records=system_records(), submitted_at=submitted_at
+    )
     if result is None:
         raise SubmissionRefused("申报书尚未填写完整，不能提交。", problems=dossier.problems)
     errors = [f for f in result.findings if f.severity == "error"]

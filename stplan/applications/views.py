@@ -131,7 +131,9 @@ def _edit_context(application, dossier, request):
         "dossier": dossier,
         "forms": dossier.forms,
         "sections": SECTIONS,
-        "result": dossier.check(prior_counts=selectors.prior_counts(application)),
+        "result": dossier.check(
+            prior_counts=selectors.prior_counts(application), records=selectors.system_records()
+        ),
         "attachments": attachments,
         "required_attachments": [(code, ATTACHMENT_LABELS[code], code in present) for code in required],
         "upload_form": AttachmentUploadForm(choices=_attachment_choices(required)),
@@ -228,7 +230,9 @@ def autosave(request, pk):
         {
             "application": application,
             "dossier": dossier,
-            "result": dossier.check(prior_counts=selectors.prior_counts(application)),
+            "result": dossier.check(
+                prior_counts=selectors.prior_counts(application), records=selectors.system_records()
+            ),
             "autosaved": True,
         },
     )

@@ -60,6 +60,8 @@ def application_form(
     indicators: dict[str, int] | None = None,
     field_of_study_pk: int | None = None,
     exclusions: tuple[tuple[str, str, str], ...] = (),
+    summary: str | None = None,
+    research_content: str | None = None,
 ) -> dict[str, list[str]]:
     """A complete 申报书 as the edit form posts it; the budget spends exactly what it raises."""
     start = date(today.year + 1, 1, 1)
@@ -73,7 +75,9 @@ def application_form(
         "basic-start_date": [start.isoformat()],
         "basic-end_date": [date(start.year + years - 1, 12, 31).isoformat()],
         "basic-keywords": ["关键技术，产业化，示范应用"],
-        "basic-summary": [f"{title}：围绕指南方向开展关键技术研究与示范应用。"],
+        "basic-summary": [
+            summary if summary is not None else f"{title}：围绕指南方向开展关键技术研究与示范应用。"
+        ],
         "basic-recommender": [str(recommender_pk) if recommender_pk else ""],
         "basic-field_of_study": [str(field_of_study_pk) if field_of_study_pk else ""],
         "lead-matching": [""],
@@ -84,7 +88,9 @@ def application_form(
         "leader-discipline": [discipline],
         "leader-title": [leader_title],
         "leader-arrived_in_guilin_on": [arrived_in_guilin_on.isoformat() if arrived_in_guilin_on else ""],
-        "content-research_content": ["1. 关键技术攻关；2. 样机研制与测试；3. 示范应用与推广。"],
+        "content-research_content": [
+            research_content or "1. 关键技术攻关；2. 样机研制与测试；3. 示范应用与推广。"
+        ],
         "content-technical_route": ["需求分析—方案设计—样机研制—测试验证—示范应用。"],
         "content-basis": ["团队在该领域有多年研究积累。"],
         "sources-city": [str(requested)],

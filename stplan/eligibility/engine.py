@@ -14,7 +14,15 @@ from stplan.eligibility.facts import Application
 from stplan.eligibility.gc import collector_paused
 from stplan.eligibility.guide import Direction, Guide
 from stplan.eligibility.identifiers import ric_problem, uscc_problem
-from stplan.eligibility.rules import NO_FINDINGS, BatchLimit, Finding
+from stplan.eligibility.rules import (
+    NO_FINDINGS,
+    BatchLimit,
+    CreditSanction,
+    Finding,
+    LeaderLimit,
+    NotFundedBefore,
+    Records,
+)
 
 # (方向, rule kind, counted key) → applications already counted against that limit.
 PriorCounts = Mapping[tuple[int, str, str], int]
@@ -41,12 +49,17 @@ class Result:
 
 
 def check_batch(
-    applications: Sequence[Application], guide: Guide, *, prior_counts: PriorCounts | None = None
+    applications: Sequence[Application],
+    guide: Guide,
+    *,
+    prior_counts: PriorCounts | None = None,
+    records: Records | None = None,
 ) -> list[Result]:
     """Check `applications` together: per-unit and per-county limits count them in
-    submission order, after the `prior_counts` already taken (e.g. those submitted earlier)."""
+    submission order, after the `prior_counts` already taken (e.g. those submitted earlier).
+    Repeat-funding rules look at the system's `records`; without them they ask the officer."""
     with collector_paused(len(applications)):
-        findings = [application_findings(app, guide) for app in applications]
+        findings = [application_findings(app, guide, records=records) for app in applications]
         _apply_batch_limits(applications, guide, findings, prior_counts or {})
         return [
             _result(app, guide.direction(app.direction), tuple(found))
@@ -54,11 +67,13 @@ def check_batch(
         ]
 
 
-def check_application(app: Application, guide: Guide, *, prior_counts: PriorCounts | None = None) -> Result:
-    return check_batch([app], guide, prior_counts=prior_counts)[0]
+def check_application(
+    app: Application, guide: Guide, *, prior_counts: PriorCounts | None = None, records: Records | None = None
+) -> Result:
+    return check_batch([app], guide, prior_counts=prior_counts, records=records)[0]
 
 
-def application_findings(app: Application, guide: Guide) -> list[Finding]:
+def application_findings(app: Application, guide: Guide, *, records: Records | None = None) -> list[Finding]:
     """Every finding about `app` on its own, without the limits that count other applications."""
     direction = guide.direction(app.direction)
     if direction is None:
@@ -70,7 +85,14 @@ def application_findings(app: Application, guide: Guide) -> list[Finding]:
     found.extend(_duration_findings(app, direction))
     found.extend(_amount_findings(app, direction))
     for rule in direction.rules:
-        found.extend(rule.findings(app, direction))
+        if isinstance(rule, NotFundedBefore):
+            found.extend(rule.checked(app, direction, guide.year, records))
+        elif isinstance(rule, LeaderLimit):
+            found.extend(rule.checked(app, direction, guide.slug, records))
+        elif isinstance(rule, CreditSanction):
+            found.extend(rule.checked(app, direction, records))
+        else:
+            found.extend(rule.findings(app, direction))
     found.extend(_identifier_findings(app))
     return found
 

@@ -142,6 +142,13 @@ class Direction(Data):
     track_required: bool = False
     # Where the guide defines the 子类, cited by findings about them.
     track_clause: str = "申报要求"
+    # The funding line this 方向 pays from, named alike in every year's guide, so that repeat
+    # funding is recognised across years (not_funded_before); None: the 方向 by its title.
+    policy: str | None = None
+
+    @property
+    def funding_line(self) -> str:
+        return self.policy or self.title
 
     @property
     def accepts_applications(self) -> bool:
@@ -272,3 +279,9 @@ def load_guide_data(slug: str) -> Guide:
         return Guide.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
         raise GuideDataError(f"申报指南 {slug} 的数据文件有误：{exc}") from exc
+
+
+def guide_text(slug: str) -> str:
+    """The guide's own words as published (`<slug>.txt` beside the data), or "" when not kept."""
+    path = _data_folder() / f"{slug}.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""

@@ -73,17 +73,21 @@ class Batch:
     applications: list[Application]
 
 
-def read_batch_file(path: str, *, guide_slug: str | None = None) -> Batch:
+def read_file(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            return handle.read()
     except OSError as exc:
         reason = _OS_ERRORS.get(exc.errno, exc.strerror)
         raise InputError([f"无法读取文件 {path}：{reason}"]) from exc
-    return read_batch(raw, guide_slug=guide_slug)
 
 
-def read_batch(raw: bytes | str, *, guide_slug: str | None = None) -> Batch:
+def read_batch_file(path: str, *, guide_slug: str | None = None) -> Batch:
+    return read_batch(read_file(path), guide_slug=guide_slug)
+
+
+def read_document(raw: bytes | str) -> tuple[list, str | None]:
+    """The application items of a file in the format and the guide it names, if any."""
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
@@ -93,7 +97,11 @@ def read_batch(raw: bytes | str, *, guide_slug: str | None = None) -> Batch:
     except json.JSONDecodeError as exc:
         reason = next((zh for en, zh in _JSON_ERRORS.items() if exc.msg.startswith(en)), exc.msg)
         raise InputError([f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列：{reason}"]) from exc
-    items, slug = _items_and_guide(document)
+    return _items_and_guide(document)
+
+
+def read_batch(raw: bytes | str, *, guide_slug: str | None = None) -> Batch:
+    items, slug = read_document(raw)
     try:
         guide = load_guide_data(guide_slug or slug or DEFAULT_GUIDE)
     except GuideDataError as exc:
@@ -126,14 +134,14 @@ def _parse_applications(items: list, guide: Guide) -> list[Application]:
     applications: list[Application] = []
     seen: set[str] = set()
     for position, item in enumerate(items, start=1):
-        name = _name(item, position)
+        name = name_of(item, position)
         if not isinstance(item, dict):
             problems.append(f"{name}: 应为对象")
             continue
         try:
             app = Application.model_validate(item)
         except ValidationError as exc:
-            problems.extend(f"{name}: {_path(e['loc'])}: {_message(e)}" for e in exc.errors())
+            problems.extend(f"{name}: {key_path(e['loc'])}: {problem(e)}" for e in exc.errors())
             continue
         if app.id in seen:
             problems.append(f"{name}: id: 与前面的申报重复，id 在文件中须唯一")
@@ -149,20 +157,21 @@ def _parse_applications(items: list, guide: Guide) -> list[Application]:
     return applications
 
 
-def _name(item: object, position: int) -> str:
+def name_of(item: object, position: int) -> str:
     if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
         return item["id"]
     return f"第{position}项申报"
 
 
-def _path(loc: tuple) -> str:
+def key_path(loc: tuple) -> str:
     path = ""
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
 
 
-def _message(error: dict) -> str:
+def problem(error: dict) -> str:
+    """A pydantic error as the Chinese words for what is wrong with the value."""
     kind = error["type"]
     if kind == "missing":
         return "缺少必填项"

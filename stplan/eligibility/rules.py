@@ -9,7 +9,8 @@ applications against each other (`BatchLimit`) are applied by the engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
@@ -42,6 +43,14 @@ NO_FINDINGS: tuple[Finding, ...] = ()
 def full_years(start: date, on: date) -> int:
     """Completed years from `start` to `on` (周岁): the anniversary day itself counts as completed."""
     return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+
+
+def years_after(start: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
 
 
 def birth_date_of(person: Person) -> date | None:
@@ -480,6 +489,209 @@ class OfficerVerify(Rule):
         return self.message
 
 
+@dataclass(frozen=True, slots=True)
+class Funded:
+    """A project the system itself funded (立项), as repeat-funding rules look at it."""
+
+    number: str
+    year: int
+    # The funding line it was funded under (its 方向's `policy`; the 方向 itself when unnamed).
+    policy: str
+    unit: str  # the lead unit's 统一社会信用代码
+    county: str  # "province/county" of the lead unit
+    leader: str  # the 负责人's identity number
+
+
+@dataclass(frozen=True, slots=True)
+class Sanction:
+    """A 失信 record against a unit (by 统一社会信用代码) or a person (by identity number)."""
+
+    subject: str
+    name: str
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """What the system's own records say beyond the application: given by the web app, absent
+    for `stplan check`, which then can only ask the officer to check."""
+
+    funded: tuple[Funded, ...] = ()
+    # 负责人 identity number → numbers of the projects in progress they lead.
+    leading: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # 负责人 identity number → numbers of their projects past the end date and not accepted.
+    overdue: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # (guide slug, 负责人 identity number) → numbers of the submitted applications they lead.
+    applications: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    sanctions: tuple[Sanction, ...] = ()
+
+
+class LeaderLimit(Rule):
+    """限项: a 负责人 leads at most `max_applications` applications of the batch and at most
+    `max_in_progress` projects in progress, and none while a project they lead is past its
+    验收 (`no_overdue`). The engine applies it, with the records it is given."""
+
+    kind: Literal["leader_limit"]
+    max_applications: int | None = Field(default=None, ge=1)
+    max_in_progress: int | None = Field(default=None, ge=0)
+    no_overdue: bool = False
+
+    def problem(self, app, direction):
+        return None
+
+    def checked(
+        self, app: Application, direction: Direction, slug: str, records: Records | None
+    ) -> tuple[Finding, ...]:
+        if self.when is not None and not self.when.holds(app):
+            return NO_FINDINGS
+        person = app.leader.id_number
+        if records is None:
+            return (
+                self.finding(
+                    direction,
+                    f"项目负责人{app.leader.name}申报和承担项目的数量受限（限项）：本次审查没有系统的项目记录可核对，请经办人核实。",
+                    "warning",
+                ),
+            )
+        found = []
+        others = [n for n in records.applications.get((slug, person), ()) if n != app.id]
+        if self.max_applications is not None and len(others) >= self.max_applications:
+            found.append(
+                self.finding(
+                    direction,
+                    f"同一项目负责人本批限申报{self.max_applications}项：{app.leader.name}已有申报{'、'.join(others)}。",
+                )
+            )
+        leading = records.leading.get(person, ())
+        if self.max_in_progress is not None and len(leading) >= self.max_in_progress:
+            found.append(
+                self.finding(
+                    direction,
+                    f"同一项目负责人在研项目不得超过{self.max_in_progress}项：{app.leader.name}正在承担{'、'.join(leading)}。",
+                )
+            )
+        overdue = records.overdue.get(person, ())
+        if self.no_overdue and overdue:
+            found.append(
+                self.finding(
+                    direction,
+                    f"项目负责人{app.leader.name}承担的{'、'.join(overdue)}已过结束日期尚未验收，验收前不能申报新项目。",
+                )
+            )
+        return tuple(found)
+
+
+class CreditSanction(Rule):
+    """失信: a unit or 负责人 with a 失信 record (验收不通过, 终止实施, imported lists) is barred
+    for `years` years from the record's date."""
+
+    kind: Literal["credit_sanction"]
+    years: int = Field(ge=1)
+
+    def problem(self, app, direction):
+        return None
+
+    def checked(self, app: Application, direction: Direction, records: Records | None) -> tuple[Finding, ...]:
+        if self.when is not None and not self.when.holds(app):
+            return NO_FINDINGS
+        if records is None:
+            return (
+                self.finding(
+                    direction,
+                    f"有失信记录的单位和个人{self.years}年内不得申报：本次审查没有系统的信用记录可核对，请经办人核实。",
+                    "warning",
+                ),
+            )
+        subjects = {u.credit_code for u in app.units} | {app.leader.id_number}
+        on = app.submitted_on
+        barred = [
+            s
+            for s in records.sanctions
+            if s.subject in subjects and s.on <= on < years_after(s.on, self.years)
+        ]
+        return tuple(
+            self.finding(
+                direction,
+                f"{s.name}有失信记录（{s.on:%Y-%m-%d}，{s.reason}），{self.years}年内不得申报。",
+            )
+            for s in barred
+        )
+
+
+class NotFundedBefore(Rule):
+    """不得重复申领 / 不得重复申报: not funded already under the same funding line, for the
+    same unit (or county), within `within_years` years counting the guide's own (None: ever).
+    What the system keeps is checked (an error); what only another funder knows (`outside`)
+    is left to the officer (a warning). The engine applies it, with the records it is given."""
+
+    kind: Literal["not_funded_before"]
+    policy: str | None = None
+    by: Literal["lead_unit", "county"] = "lead_unit"
+    within_years: int | None = Field(default=None, ge=1)
+    outside: str | None = None
+
+    def problem(self, app, direction):
+        return None
+
+    def policy_of(self, direction: Direction) -> str:
+        return self.policy or direction.funding_line
+
+    def _key(self, app: Application) -> str:
+        return app.lead.credit_code if self.by == "lead_unit" else f"{app.lead.province}/{app.lead.county}"
+
+    def checked(
+        self, app: Application, direction: Direction, year: int, records: Records | None
+    ) -> tuple[Finding, ...]:
+        if self.when is not None and not self.when.holds(app):
+            return NO_FINDINGS
+        found: list[Finding] = []
+        policy = self.policy_of(direction)
+        who = (
+            f"牵头单位“{app.lead.name}”"
+            if self.by == "lead_unit"
+            else f"{app.lead.county or '该县（市、区）'}"
+        )
+        since = (
+            ""
+            if self.within_years is None
+            else (
+                "本年度"
+                if self.within_years == 1
+                else f"近{self.within_years}年（{year - self.within_years + 1}年以来）"
+            )
+        )
+        if records is None:
+            found.append(
+                self.finding(
+                    direction,
+                    f"{who}{since}不得重复获得“{policy}”资助：本次审查没有系统的立项记录可核对，请经办人核实。",
+                    "warning",
+                )
+            )
+        else:
+            key = self._key(app)
+            earlier = [
+                f
+                for f in records.funded
+                if f.policy == policy
+                and f.number != app.id
+                and (f.unit if self.by == "lead_unit" else f.county) == key
+                and (self.within_years is None or 0 <= year - f.year < self.within_years)
+            ]
+            if earlier:
+                numbers = "、".join(f"{f.year}年{f.number}" for f in earlier)
+                found.append(
+                    self.finding(
+                        direction,
+                        self.message or f"{who}{since}已获“{policy}”资助（{numbers}），不得重复申报。",
+                    )
+                )
+        if self.outside:
+            found.append(self.finding(direction, self.outside, "warning"))
+        return tuple(found)
+
+
 class BatchLimit(Rule):
     """每个单位限报N项 / 每县仅限N项, counted in submission order by the engine."""
 
@@ -557,6 +769,9 @@ AnyRule = Annotated[
     | Priority
     | OfficerVerify
     | PerUnitLimit
-    | PerCountyLimit,
+    | PerCountyLimit
+    | NotFundedBefore
+    | LeaderLimit
+    | CreditSanction,
     Field(discriminator="kind"),
 ]

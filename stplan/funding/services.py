@@ -14,6 +14,7 @@ from stplan.eligibility.guide import load_guide_data
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
 from stplan.funding.models import FundingPlan, Objection, ObjectionStatus, PlanItem, PlanStatus
+from stplan.integrity.selectors import blocking_pairs, funding_refusal
 from stplan.review.selectors import standings
 from stplan.workflow import perform, record
 
@@ -80,12 +81,16 @@ def create_plan(
         section_budgets=section_budgets or {},
         created_by=actor,
     )
-    excluded = []
+    excluded, duplicates = [], []
     ranked = standings(review_round)
     contents = latest_contents([s.application for s in ranked])
+    blocked = blocking_pairs([s.application for s in ranked])
     for standing in ranked:
         if standing.application.status == Status.FUNDED:
             excluded.append(standing.application.number)
+            continue
+        if standing.application.pk in blocked:
+            duplicates.append(standing.application.number)
             continue
         content = contents.get(standing.application.pk)
         PlanItem.objects.create(
@@ -99,7 +104,12 @@ def create_plan(
         plan,
         "create",
         actor=actor,
-        payload={"budget": total_budget, "objective": plan.get_objective_display(), "excluded": excluded},
+        payload={
+            "budget": total_budget,
+            "objective": plan.get_objective_display(),
+            "excluded": excluded,
+            "duplicates": duplicates,
+        },
     )
     return optimise(plan=plan, actor=actor)
 
@@ -200,6 +210,8 @@ def change_item(
         item.amount = amount
     if selected and item.application.status == Status.FUNDED:
         raise ServiceError(f"{item.application.number}已在其他立项方案中立项，不能再次入选。")
+    if selected and (pair := blocking_pairs([item.application]).get(item.application_id)):
+        raise ServiceError(funding_refusal(pair))
     if selected is not None:
         item.selected = selected
         item.forced = selected
@@ -248,9 +260,13 @@ def publicize(*, plan: FundingPlan, actor: User, days: int = 7) -> FundingPlan:
 
 
 def _refuse_funded(plan: FundingPlan) -> None:
+    """Refuses a plan choosing an application already 立项, or one 查重 confirmed a duplicate."""
     funded = plan.items.filter(selected=True, application__status=Status.FUNDED).select_related("application")
     if numbers := "、".join(item.application.number for item in funded):
         raise ServiceError(f"{numbers}已立项，不能再列入其他立项方案。")
+    chosen = [item.application for item in plan.items.filter(selected=True).select_related("application")]
+    if blocked := blocking_pairs(chosen):
+        raise ServiceError("".join(funding_refusal(pair) for pair in blocked.values()))
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ PLAN = workflow.register(
             "objective": _("优化目标"),
             "selected": _("拟立项项目数"),
             "excluded": _("已立项、不再列入的申报"),
+            "duplicates": _("经查重确认重复申报、不列入的申报"),
             "amount": _("拟资助金额（元）"),
             "before_amount": _("原金额（元）"),
             "chosen": _("拟立项"),

@@ -8,7 +8,9 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from stplan import workflow as kernel
+        from stplan.applications.records import provide
         from stplan.funding.models import FundingPlan
-        from stplan.projects import predicates, services, workflow  # noqa: F401  (registers them)
+        from stplan.projects import predicates, selectors, services, workflow  # noqa: F401  (registers them)
 
         kernel.after(FundingPlan, "finalize", services.create_projects_of_plan)
+        provide(selectors.eligibility_records)

@@ -8,7 +8,10 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from stplan.accounts.models import Role
+from stplan.applications.selectors import leader_ids
+from stplan.eligibility.rules import Sanction
 from stplan.projects.models import (
+    CreditRecord,
     Project,
     ProjectStatus,
     ReportStatus,
@@ -152,3 +155,40 @@ def add_years(day, years: int):
 def projects_of_plan(plan) -> list[Project]:
     """The projects a final funding plan started, in the order they were created."""
     return list(Project.objects.filter(plan_item__plan=plan).select_related("application").order_by("pk"))
+
+
+def eligibility_records() -> dict:
+    """限项 and 失信 as the eligibility rules read them (`eligibility.rules.Records`): the
+    projects each 负责人 leads that are not finished, those past their end date without 验收,
+    and the credit records of failed or abandoned projects, against the unit and the person."""
+    today = timezone.localdate()
+    running = list(
+        Project.objects.filter(
+            status__in=(ProjectStatus.CONTRACTING, ProjectStatus.IN_PROGRESS)
+        ).select_related("application")
+    )
+    credit = list(CreditRecord.objects.select_related("unit", "person", "project__application"))
+    leaders = leader_ids([p.application for p in running] + [c.project.application for c in credit])
+    leading: dict[str, list[str]] = {}
+    overdue: dict[str, list[str]] = {}
+    for project in running:
+        person = leaders.get(project.application_id, "")
+        leading.setdefault(person, []).append(project.number)
+        if project.ends_on < today:
+            overdue.setdefault(person, []).append(project.number)
+    sanctions = []
+    for record in credit:
+        on, reason = (
+            timezone.localdate(record.recorded_at),
+            f"{record.project.number}{record.get_kind_display()}",
+        )
+        sanctions.append(
+            Sanction(subject=record.unit.credit_code, name=record.unit.name, on=on, reason=reason)
+        )
+        if person := leaders.get(record.project.application_id):
+            sanctions.append(Sanction(subject=person, name=str(record.person), on=on, reason=reason))
+    return {
+        "leading": {k: tuple(v) for k, v in leading.items()},
+        "overdue": {k: tuple(v) for k, v in overdue.items()},
+        "sanctions": tuple(sanctions),
+    }

@@ -11,6 +11,9 @@ from stplan.eligibility.facts import Application
 from tests.eligibility.builders import GUIDE, eligible, enterprise, errors, post_subsidy, university, warnings
 from tests.factories import PersonData, credit_code, resident_id
 
+# 申报要求5 (不得重复申领政策措施后补助): paid outside stplan, so always the officer's to check.
+RE_CLAIM_27 = ("officer_verify", "方向27 申报要求5")
+
 
 def check(data: dict, **kwargs):
     return check_application(Application.model_validate(data), GUIDE, **kwargs)
@@ -314,7 +317,7 @@ def test_direction27_fundable_max_follows_formula(new_benefit, budget_executed, 
     assert result.verdict == "eligible"
     assert result.fundable_max == fundable
     assert errors(result) == []
-    assert warnings(result) == []
+    assert warnings(result) == [RE_CLAIM_27]
 
 
 @pytest.mark.parametrize("budget_executed", [0, 1])
@@ -342,7 +345,7 @@ def test_direction27_request_at_or_below_formula_does_not_bind(requested):
 
     assert result.verdict == "eligible"
     assert result.fundable_max == 80_000
-    assert warnings(result) == []
+    assert warnings(result) == [RE_CLAIM_27]
 
 
 def test_direction27_request_above_formula_is_warning_formula_binds():
@@ -350,7 +353,7 @@ def test_direction27_request_above_formula_is_warning_formula_binds():
 
     assert result.verdict == "eligible"
     assert result.fundable_max == 80_000
-    assert warnings(result) == [("amount", "方向27 资助金额")]
+    assert warnings(result) == [("amount", "方向27 资助金额"), RE_CLAIM_27]
 
 
 # --- 方向32 课题研究团队核心成员正高职称占课题组人员不少于20% ---

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrityConfig(AppConfig):
+    name = "stplan.integrity"
+    verbose_name = _("查重")
+
+    def ready(self):
+        from stplan.integrity import predicates, workflow  # noqa: F401  (registers them)

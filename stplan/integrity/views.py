@@ -1,0 +1,164 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from stplan.applications.selectors import visible_applications
+from stplan.errors import ServiceError
+from stplan.guides.models import Guide
+from stplan.integrity import exports, selectors, services
+from stplan.integrity.models import FundedElsewhere, PairStatus
+from stplan.web import object_id, xlsx_response
+from stplan.workflow import workflow_of
+
+
+def _staff(user):
+    if not user.has_perm("integrity.view_report"):
+        raise PermissionDenied
+
+
+def _guide(params) -> Guide | None:
+    """The batch asked for, or the latest guide."""
+    guides = Guide.objects.order_by("-year", "-pk")
+    return guides.filter(pk=object_id(params.get("guide"))).first() or guides.first()
+
+
+@login_required
+def report(request):
+    _staff(request.user)
+    guide = _guide(request.GET)
+    pairs = selectors.report(request.user, guide=guide, params=request.GET) if guide else []
+    return render(
+        request,
+        "integrity/report.html",
+        {
+            "guide": guide,
+            "guides": Guide.objects.order_by("-year", "-pk"),
+            "pairs": pairs[:500] if guide else [],
+            "total": pairs.count() if guide else 0,
+            "scan": selectors.latest_scan(guide) if guide else None,
+            "statuses": PairStatus.choices,
+            "directions": guide.directions.filter(accepts_applications=True) if guide else [],
+            "params": request.GET,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scan(request):
+    _staff(request.user)
+    guide = _guide(request.POST)
+    if guide is None:
+        raise PermissionDenied
+    try:
+        run = services.scan(guide=guide, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"查重完成：比对{run.texts}份文本，发现{run.pairs}对疑似重复，用时{run.seconds}秒。"
+        )
+    return redirect(f"{reverse('integrity:report')}?guide={guide.pk}")
+
+
+@login_required
+def export(request):
+    _staff(request.user)
+    guide = _guide(request.GET)
+    pairs = selectors.report(request.user, guide=guide, params=request.GET) if guide else []
+    return xlsx_response(exports.pairs_xlsx(pairs), "查重结果.xlsx")
+
+
+def _segments(text: str, spans) -> list[tuple[str, bool]]:
+    """The text cut into (part, shared) for highlighting."""
+    parts, position = [], 0
+    for start, end in sorted(spans):
+        if start < position:
+            continue
+        if start > position:
+            parts.append((text[position:start], False))
+        parts.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts
+
+
+@login_required
+def pair(request, pk):
+    _staff(request.user)
+    found = get_object_or_404(selectors.visible_pairs(request.user), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("decision", "")
+        try:
+            services.decide(
+                pair=found, action=action, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{found.application.number}：{workflow_of(found).label_of(action)}。")
+            return redirect("integrity:pair", pk=found.pk)
+    flow = workflow_of(found)
+    return render(
+        request,
+        "integrity/pair.html",
+        {
+            "pair": found,
+            "application_segments": _segments(found.application_text, found.application_spans),
+            "other_segments": _segments(found.other_text, found.other_spans),
+            "decisions": [(a, flow.label_of(a)) for a in flow.available(found, request.user)],
+            "events": found.events.select_related("actor"),
+            "posted": request.POST,
+        },
+    )
+
+
+@login_required
+def application_pairs(request, pk):
+    """The 查重 of one application, as a part of its 形审 page."""
+    _staff(request.user)
+    application = get_object_or_404(visible_applications(request.user), pk=pk)
+    return render(
+        request,
+        "integrity/_application_pairs.html" if request.htmx else "integrity/application_pairs.html",
+        {"application": application, "pairs": selectors.pairs_of(application, request.user)},
+    )
+
+
+@login_required
+def registry(request):
+    _staff(request.user)
+    if request.method == "POST":
+        if not request.user.has_perm("integrity.import_registry"):
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 Excel 文件。")
+        else:
+            try:
+                count = services.import_registry(actor=request.user, content=upload.read())
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"已导入{count}个外部已立项项目。")
+        return redirect("integrity:registry")
+    projects = FundedElsewhere.objects.all()
+    if q := request.GET.get("q", "").strip():
+        projects = projects.filter(Q(title__icontains=q) | Q(unit_name__icontains=q))
+    return render(
+        request,
+        "integrity/registry.html",
+        {"projects": projects[:500], "total": projects.count(), "q": q},
+    )
+
+
+@login_required
+def registry_template(request):
+    _staff(request.user)
+    return xlsx_response(exports.registry_template(), "外部已立项项目模板.xlsx")

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Its templates and static files: the API docs page (Swagger UI) served locally.
+    "ninja",
     # After django.contrib.admin: its ready() registers the history tables the admin.py
     # files left out, read-only; it also installs the audit triggers after migrate.
     "stplan.audit",
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "stplan.funding",
     "stplan.projects",
     "stplan.demo",
+    "stplan.api",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -133,6 +136,9 @@ AUTH_PASSWORD_VALIDATORS = [
 STPLAN_SESSION_IDLE_MINUTES = int(os.environ.get("STPLAN_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = STPLAN_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Calls to /api/v1/ per token (per account for a browser session, per address anonymously).
+STPLAN_API_RATE = os.environ.get("STPLAN_API_RATE", "600/min")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace"

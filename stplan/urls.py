@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from stplan.api.v1 import api
 from stplan.applications import views as application_views
 from stplan.history import history_page
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("review/", include("stplan.review.urls")),
     path("funding/", include("stplan.funding.urls")),
     path("projects/", include("stplan.projects.urls")),
+    path("api/v1/", api.urls),
+    path("api/tokens/", include("stplan.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,9 +4,10 @@ goes through the same service, so refusals carry the same Chinese messages."""
 
 from enum import Enum
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router
+from ninja import Status as Answer
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -15,7 +16,6 @@ from stplan.api.pagination import PageQuery, page
 from stplan.api.responses import GUARDED_WRITE, SIGNED_IN, found
 from stplan.api.schemas import (
     ApplicationDetail,
-    ApplicationOut,
     ApplicationPage,
     AttachmentOut,
     DraftCreate,
@@ -155,7 +155,7 @@ def application_list(
 @router.get(
     "/applications/{pk}", response={200: ApplicationDetail, **SIGNED_IN}, auth=auth.READ, summary="一份申报书"
 )
-def application_detail(request, pk: int, response):
+def application_detail(request, pk: int, response: HttpResponse):
     application = _visible(request, pk)
     _with_etag(response, application)
     return _detail(application, request.user)
@@ -167,7 +167,7 @@ def application_detail(request, pk: int, response):
     auth=auth.WRITE,
     summary="由交换格式新建申报书草稿",
 )
-def create_draft(request, payload: DraftCreate, response):
+def create_draft(request, payload: DraftCreate, response: HttpResponse):
     direction_number = payload.application.get("direction")
     direction = found(
         Direction.objects.filter(guide__slug=payload.guide, number=direction_number).first()
@@ -179,13 +179,15 @@ def create_draft(request, payload: DraftCreate, response):
         actor=request.user, direction=direction, document=document, extras=extras
     )
     _with_etag(response, application)
-    return 201, _detail(application, request.user)
+    return Answer(201, _detail(application, request.user))
 
 
 def _if_match(request) -> str:
     value = request.headers.get("If-Match")
     if not value:
-        raise HttpError(428, _("修改草稿须带 If-Match 请求头（取自读取申报书时的 ETag），以免覆盖他人的修改。"))
+        raise HttpError(
+            428, _("修改草稿须带 If-Match 请求头（取自读取申报书时的 ETag），以免覆盖他人的修改。")
+        )
     return value.strip().removeprefix("W/").strip('"')
 
 
@@ -195,7 +197,7 @@ def _if_match(request) -> str:
     auth=auth.WRITE,
     summary="以交换格式更新草稿（须带 If-Match）",
 )
-def update_draft(request, pk: int, payload: DraftIn, response):
+def update_draft(request, pk: int, payload: DraftIn, response: HttpResponse):
     application = _visible(request, pk)
     revision = _if_match(request)
     document, extras = _document(payload, application.guide.slug)
@@ -214,8 +216,10 @@ def update_draft(request, pk: int, payload: DraftIn, response):
 )
 def upload_attachment(request, pk: int, code: Form[AttachmentCode], file: File[UploadedFile]):
     application = _visible(request, pk)
-    attachment = services.add_attachment(application=application, actor=request.user, code=code.value, upload=file)
-    return 201, _attachment(attachment)
+    attachment = services.add_attachment(
+        application=application, actor=request.user, code=code.value, upload=file
+    )
+    return Answer(201, _attachment(attachment))
 
 
 @router.post(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Query, Router
 
 from stplan.api.responses import PUBLIC, found
-from stplan.api.schemas import CheckResult, DirectionDetail, DirectionOut, GuideDetail, GuideOut
+from stplan.api.schemas import CheckResult, DirectionDetail, GuideDetail, GuideOut
 from stplan.eligibility.engine import check_batch
 from stplan.eligibility.interchange import read_batch
 from stplan.guides import selectors
@@ -58,9 +58,7 @@ def guide_detail(request, slug: str):
 )
 def direction_detail(request, slug: str, number: int):
     guide = _guide(slug)
-    direction = found(
-        Direction.objects.select_related("category").filter(guide=guide, number=number).first()
-    )
+    direction = found(Direction.objects.select_related("category").filter(guide=guide, number=number).first())
     return {
         **_direction(direction),
         "research_scope": direction.research_scope,
@@ -76,7 +74,7 @@ def direction_detail(request, slug: str, number: int):
     auth=None,
     summary="资格审查：与 `stplan check --json` 相同的引擎和结果",
     description=_(
-        "请求体为申报数据交换格式 v1：一个申报对象、申报对象的数组，或 {\"guide\": …, \"applications\": […]}。"
+        '请求体为申报数据交换格式 v1：一个申报对象、申报对象的数组，或 {"guide": …, "applications": […]}。'
         "输入有误时答 422，problems 中逐条列出（申报编号和字段路径）。"
     ),
 )

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
 
 from stplan.api import applications, guides
 from stplan.api.auth import PerCaller, ScopeMissing
@@ -13,7 +14,15 @@ from stplan.applications.services import StaleDraft, SubmissionRefused
 from stplan.eligibility.interchange import InputError
 from stplan.errors import ServiceError
 
+
+class ChineseJSON(JSONRenderer):
+    """Chinese as itself, not as \\u escapes: readable in curl and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSON(),
     title="stplan 开放接口",
     version="1",
     description=(
@@ -103,4 +112,3 @@ def _http_error(request, exc: HttpError):
     if exc.status_code == 403 and "CSRF" in message:
         message = _("浏览器会话的写操作须带 CSRF 令牌（X-CSRFToken 请求头）。")
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), message)
-

@@ -15,7 +15,10 @@ from stplan.errors import ServiceError
 def _page(request, form, *, created=None, status=200):
     tokens = selectors.tokens_of(user=request.user)
     return render(
-        request, "api/tokens.html", {"form": form, "tokens": tokens, "created": created, "now": timezone.now()}, status=status
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": tokens, "created": created, "now": timezone.now()},
+        status=status,
     )
 
 

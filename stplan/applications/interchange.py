@@ -60,7 +60,9 @@ def _recommender(name: str | None) -> Unit | None:
         .first()
     )
     if unit is None:
-        raise ServiceError(_("recommended_by：系统中没有名为“%(name)s”并已通过审核的推荐单位。") % {"name": name})
+        raise ServiceError(
+            _("recommended_by：系统中没有名为“%(name)s”并已通过审核的推荐单位。") % {"name": name}
+        )
     return unit
 
 
@@ -106,7 +108,9 @@ def draft_form(*, document: facts.Application, lead_unit: Unit, extras: DraftExt
         "sources-city": [str(document.funding.requested)],
         "sources-self_raised": [str(document.funding.matching)],
         "sources-other": ["0"],
-        **_rows("partners", [{"credit_code": p.credit_code, "matching": p.matching} for p in document.partners]),
+        **_rows(
+            "partners", [{"credit_code": p.credit_code, "matching": p.matching} for p in document.partners]
+        ),
         **_rows(
             "team",
             [

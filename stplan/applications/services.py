@@ -85,7 +85,9 @@ class StaleDraft(ServiceError):
 
 def draft_revision(application: Application) -> str:
     """Changes whenever the draft is saved or the application changes state."""
-    stamp = f"{application.pk}|{application.updated_at.isoformat()}|{application.status}|{application.version}"
+    stamp = (
+        f"{application.pk}|{application.updated_at.isoformat()}|{application.status}|{application.version}"
+    )
     return hashlib.sha256(stamp.encode()).hexdigest()[:32]
 
 
@@ -95,7 +97,9 @@ def create_draft_from_document(
 ) -> Application:
     """A new draft filled from one interchange-format application (stplan/applications/interchange.py)."""
     if document.direction != direction.number:
-        raise ServiceError(f"direction：交换格式中的方向{document.direction}与所选方向{direction.number}不一致。")
+        raise ServiceError(
+            f"direction：交换格式中的方向{document.direction}与所选方向{direction.number}不一致。"
+        )
     application = create_application(actor=actor, direction=direction)
     data = draft_form(document=document, lead_unit=application.lead_unit, extras=extras)
     save_draft(application=application, actor=actor, data=data)

@@ -4,7 +4,7 @@ cursor is opaque to callers (base64 of the last id seen and the direction)."""
 import base64
 import binascii
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ DEFAULT_SIZE = 50
 MAX_SIZE = 200
 
 
-class Ordering(str, Enum):
+class Ordering(StrEnum):
     NEWEST = "-id"
     OLDEST = "id"
 

@@ -13,6 +13,8 @@ def home(request):
     return redirect("workspace" if request.user.is_authenticated else "guides:guide_list")
 
 
+handler404 = "stplan.api.v1.not_found"
+
 urlpatterns = [
     path("", home),
     path("workspace/", application_views.workspace, name="workspace"),

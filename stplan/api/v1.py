@@ -2,7 +2,8 @@
 CDN) and the one translation of every refusal into the `Error` shape."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -112,3 +113,12 @@ def _http_error(request, exc: HttpError):
     if exc.status_code == 403 and "CSRF" in message:
         message = _("浏览器会话的写操作须带 CSRF 令牌（X-CSRFToken 请求头）。")
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), message)
+
+
+def not_found(request, exception=None):
+    """Django's 404 (an unknown path, or one the middleware refuses before any view) as the
+    API's `Error` under /api/v1/, the HTML page elsewhere."""
+    if request.path.startswith("/api/v1/"):
+        body = {"code": "not_found", "message": _("未找到，或您无权查看。"), "problems": [], "findings": []}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

@@ -1,0 +1,107 @@
+"""Schemathesis against /api/v1/openapi.json: every operation, as an anonymous caller and as
+each role's token, with a bounded number of generated requests each.
+
+Each answer must be no 500, have a status code, content type and body the document declares,
+and name no application (GL…-number) the caller may not see. The world is built once for the
+module in a transaction rolled back at its end (tests/matrix.py); each example runs in its own
+savepoint, so an accepted write leaves nothing for the next one.
+"""
+
+import re
+
+import pytest
+import schemathesis
+from django.db import transaction
+from django.test import override_settings
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from stplan.api.services import create_token
+from stplan.applications.selectors import visible_applications
+from stplan.wsgi import application as wsgi_application
+from tests.matrix import module_world
+from tests.world import (
+    BureauAdminFactory,
+    ExpertFactory,
+    LeaderFactory,
+    OfficerFactory,
+    RecommenderFactory,
+    UnitAdminFactory,
+    draft_25,
+    open_guide,
+    submitted_25,
+)
+
+# Examples per operation and role; CI raises it with STPLAN_API_FUZZ_EXAMPLES.
+EXAMPLES = 12
+ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+NUMBER = re.compile(r"GL\d{4}-\d{2}-\d{5,}")
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_application)
+
+
+def _build():
+    guide = open_guide()
+    leader = LeaderFactory()
+    mine = submitted_25(guide=guide, leader=leader)
+    draft_25(guide=guide, leader=leader)
+    theirs = submitted_25(guide=guide)
+    draft_25(guide=guide)
+    users = {
+        "leader": leader,
+        "unit_admin": UnitAdminFactory(unit=leader.unit),
+        "recommender": RecommenderFactory(unit=mine.recommender),
+        "officer": OfficerFactory(section="农业农村科技科"),
+        "bureau_admin": BureauAdminFactory(),
+        "expert": ExpertFactory().user,
+    }
+    assert theirs.lead_unit_id != leader.unit_id
+    tokens = {
+        role: create_token(user=user, name="fuzz", scopes=["read", "write", "submit"], days=30)[1]
+        for role, user in users.items()
+    }
+    visible = {role: set(visible_applications(user).values_list("number", flat=True)) for role, user in users.items()}
+    return {"tokens": tokens, "visible": {**visible, "anonymous": set()}}
+
+
+world = module_world(_build)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_private_media():
+    """Replaces the suite's per-test settings fixture: the world sets the same once."""
+
+
+@pytest.fixture(autouse=True)
+def db(world, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(STPLAN_API_RATE="1000000/min"):
+        yield
+
+
+@pytest.mark.parametrize("role", ROLES)
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_api_fuzz(case, role, world):
+    headers = {"Authorization": f"Bearer {world['tokens'][role]}"} if role != "anonymous" else {}
+    savepoint = transaction.atomic()
+    savepoint.__enter__()
+    try:
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS)
+        named = set(NUMBER.findall(response.text))
+        created = {response.json()["number"]} if response.status_code == 201 and "number" in response.text else set()
+        assert named <= world["visible"][role] | created, (case.method, case.path, named)
+    finally:
+        transaction.set_rollback(True)
+        savepoint.__exit__(None, None, None)

@@ -4,8 +4,8 @@ from django.http import Http404
 
 from stplan.api.schemas import Error
 
-PUBLIC = {404: Error, 422: Error, 429: Error}
-SIGNED_IN = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+PUBLIC = {400: Error, 404: Error, 422: Error, 429: Error}
+SIGNED_IN = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 GUARDED_WRITE = {**SIGNED_IN, 412: Error, 428: Error}
 
 

@@ -3,8 +3,8 @@ CDN) and the one translation of every refusal into the `Error` shape."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.views.defaults import page_not_found
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
@@ -108,10 +108,18 @@ def _throttled(request, exc: Throttled):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    codes = {403: "forbidden", 412: "stale", 428: "precondition_required", 422: "invalid_request"}
+    codes = {
+        400: "malformed",
+        403: "forbidden",
+        412: "stale",
+        428: "precondition_required",
+        422: "invalid_request",
+    }
     message = str(exc)
     if exc.status_code == 403 and "CSRF" in message:
         message = _("浏览器会话的写操作须带 CSRF 令牌（X-CSRFToken 请求头）。")
+    if exc.status_code == 400:
+        message = _("请求体无法解析：应为 UTF-8 编码的 JSON（上传附件时为 multipart/form-data）。")
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), message)
 
 

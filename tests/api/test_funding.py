@@ -92,7 +92,7 @@ def test_plans_are_for_those_who_manage_them(final_plan):
 
 
 def test_projects_are_seen_by_their_unit_and_the_bureau(final_plan):
-    plan, applications, staff = final_plan
+    plan, _applications, staff = final_plan
     client = Client()
     project = projects_of_plan(plan)[0]
     leader = project.application.leader

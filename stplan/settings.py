@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "stplan.projects",
     "stplan.demo",
     "stplan.api",
+    "stplan.statistics",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("projects/", include("stplan.projects.urls")),
     path("api/v1/", api.urls),
     path("api/tokens/", include("stplan.api.urls")),
+    path("statistics/", include("stplan.statistics.urls")),
 ]
 
 if settings.DEBUG:

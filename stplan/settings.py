@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Its templates and static files: the API docs page (Swagger UI) served locally.
+    "ninja",
     # After django.contrib.admin: its ready() registers the history tables the admin.py
     # files left out, read-only; it also installs the audit triggers after migrate.
     "stplan.audit",
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "stplan.funding",
     "stplan.projects",
     "stplan.demo",
+    "stplan.api",
+    "stplan.statistics",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -149,6 +153,9 @@ AUTH_PASSWORD_VALIDATORS = [
 STPLAN_SESSION_IDLE_MINUTES = int(os.environ.get("STPLAN_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = STPLAN_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Calls to /api/v1/ per token (per account for a browser session, per address anonymously).
+STPLAN_API_RATE = os.environ.get("STPLAN_API_RATE", "600/min")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from stplan.api.v1 import api
 from stplan.applications import views as application_views
 from stplan.history import history_page
 
@@ -11,6 +12,8 @@ def home(request):
     """People who work in the system start at their 工作台; visitors at the public guide."""
     return redirect("workspace" if request.user.is_authenticated else "guides:guide_list")
 
+
+handler404 = "stplan.api.v1.not_found"
 
 urlpatterns = [
     path("", home),
@@ -25,6 +28,9 @@ urlpatterns = [
     path("funding/", include("stplan.funding.urls")),
     path("integrity/", include("stplan.integrity.urls")),
     path("projects/", include("stplan.projects.urls")),
+    path("api/v1/", api.urls),
+    path("api/tokens/", include("stplan.api.urls")),
+    path("statistics/", include("stplan.statistics.urls")),
 ]
 
 if settings.DEBUG:

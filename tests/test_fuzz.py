@@ -30,6 +30,8 @@ from hypothesis import strategies as st
 
 from stplan.accounts.models import Invitation, Unit, UnitChange
 from stplan.accounts.services import invite_person
+from stplan.api.models import ApiToken
+from stplan.api.services import create_token
 from stplan.applications.models import Application, Attachment
 from stplan.funding import services as funding
 from stplan.funding.models import FundingPlan, Objection
@@ -53,7 +55,7 @@ from tests.world import (
     submitted_25,
 )
 
-NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "integrity")
+NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "integrity", "api")
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
@@ -171,6 +173,8 @@ POST_KEYS = (
     "score_innovation",
     "comment_innovation",
     "csrfmiddlewaretoken",
+    "scopes",
+    "days",
 )
 # What the templates' buttons send as action/what/kind/decision/status.
 ACTION_VALUES = [
@@ -351,12 +355,14 @@ def _build():
         "expert": expert,
     }
     LeaderFactory(unit=leader.unit)
+    create_token(user=leader, name="模糊令牌", scopes=["read"], days=30)
     sessions = {}
     for role, user in users.items():
         client = Client()
         client.force_login(user)
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     models = (
+        ApiToken,
         Unit,
         UnitChange,
         Invitation,

@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from stplan.accounts.models import Role, UnitStatus, User
 from stplan.applications.dossier import Dossier
 from stplan.applications.forms import LIST_LIMITS
+from stplan.applications.interchange import DraftExtras, draft_form
 from stplan.applications.models import (
     Application,
     ApplicationVersion,
@@ -21,6 +22,7 @@ from stplan.applications.models import (
 from stplan.applications.selectors import prior_counts, recheck, system_records
 from stplan.applications.window import submission_window_problem
 from stplan.applications.workflow import APPLICATION, TRANSITIONS
+from stplan.eligibility import facts
 from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.rules import BatchLimit
 from stplan.errors import ServiceError
@@ -75,6 +77,57 @@ def save_draft(*, application: Application, actor: User, data: MultiValueDict) -
     application.recommender = recommender
     application.save(update_fields=["form", "title", "recommender", "updated_at"])
     return dossier
+
+
+class StaleDraft(ServiceError):
+    """The draft changed since the caller read it: saving would overwrite someone's work."""
+
+
+def draft_revision(application: Application) -> str:
+    """Changes whenever the draft is saved or the application changes state."""
+    stamp = (
+        f"{application.pk}|{application.updated_at.isoformat()}|{application.status}|{application.version}"
+    )
+    return hashlib.sha256(stamp.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def create_draft_from_document(
+    *, actor: User, direction: Direction, document: facts.Application, extras: DraftExtras
+) -> Application:
+    """A new draft filled from one interchange-format application (stplan/applications/interchange.py)."""
+    if document.direction != direction.number:
+        raise ServiceError(
+            f"direction：交换格式中的方向{document.direction}与所选方向{direction.number}不一致。"
+        )
+    application = create_application(actor=actor, direction=direction)
+    data = draft_form(document=document, lead_unit=application.lead_unit, extras=extras)
+    save_draft(application=application, actor=actor, data=data)
+    application.refresh_from_db()
+    return application
+
+
+@transaction.atomic
+def update_draft_from_document(
+    *,
+    application: Application,
+    actor: User,
+    document: facts.Application,
+    extras: DraftExtras,
+    revision: str,
+) -> Application:
+    """Replace the draft's content with `document`, only if it is still at `revision`."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if draft_revision(application) != revision:
+        raise StaleDraft("申报书在您读取之后已被修改或已改变状态：请重新读取后再保存，以免覆盖他人的修改。")
+    if not actor.has_perm("applications.change_application", application):
+        raise ServiceError("该申报书当前不可修改。")
+    if document.direction != application.direction.number:
+        raise ServiceError(f"direction：申报方向不能修改（本申报书为方向{application.direction.number}）。")
+    data = draft_form(document=document, lead_unit=application.lead_unit, extras=extras)
+    save_draft(application=application, actor=actor, data=data)
+    application.refresh_from_db()
+    return application
 
 
 def add_row(data: MultiValueDict, prefix: str) -> MultiValueDict:

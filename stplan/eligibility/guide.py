@@ -5,6 +5,7 @@ so a fresh install can check applications before any database exists; the web ap
 the same file into its tables (`stplan.guides.services.load_guide`).
 """
 
+import re
 from functools import cache, cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -269,10 +270,15 @@ def guide_file(slug: str) -> Traversable:
     return _data_folder() / f"{slug}.yaml"
 
 
+# A guide's name is a slug (as Guide.slug in the database): anything else names no file, and
+# a name past the file system's limit would make the lookup itself fail.
+GUIDE_SLUG = re.compile(r"[A-Za-z0-9_-]{1,50}")
+
+
 @cache
 def load_guide_data(slug: str) -> Guide:
-    path = guide_file(slug)
-    if not path.is_file():
+    path = guide_file(slug) if GUIDE_SLUG.fullmatch(slug) else None
+    if path is None or not path.is_file():
         known = "、".join(available_guides()) or "无"
         raise GuideDataError(f"没有名为 {slug} 的申报指南（现有：{known}）")
     try:

@@ -250,3 +250,10 @@ def test_guide_without_a_city_is_refused():
         (("city",), "missing"),
         *((("directions", i, "city"), "missing") for i in range(40)),
     ]
+
+
+@pytest.mark.parametrize("slug", ["长" * 300, "../guilin-2022", "guilin-2022\x00", "a/b"])
+def test_load_guide_data_refuses_a_name_no_guide_file_can_have(slug):
+    # A name past the file system's limit used to escape as OSError (an HTTP 500 from the API).
+    with pytest.raises(GuideDataError, match="的申报指南（现有：guilin-2022）"):
+        load_guide_data(slug)

@@ -1,0 +1,182 @@
+"""统计分析 page time at N submitted applications, on the database DATABASE_URL names.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/stplan_bench .venv/bin/python benchmarks/statistics_page.py [--n 50000]
+
+The database is emptied and migrated first (use a throwaway one). Inserts N applications
+(bulk, spread over the guide's 方向, 县 and unit kinds, in every status), a funded project
+with two tranches (one paid) for every funded one, then requests /statistics/ as the 局管理员
+for each dimension through Django's test client (view, queries and template) and prints the
+median and slowest of R requests per dimension.
+"""
+
+import argparse
+import os
+import platform
+import random
+import statistics as stats
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stplan.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from stplan.accounts.models import Role, Unit, User  # noqa: E402
+from stplan.applications.models import Application, Status  # noqa: E402
+from stplan.funding.models import FundingPlan, PlanItem  # noqa: E402
+from stplan.guides.services import load_guide  # noqa: E402
+from stplan.projects.models import Project, ProjectStatus, Tranche, TrancheStatus  # noqa: E402
+from stplan.review.models import ReviewRound  # noqa: E402
+
+COUNTIES = [
+    "秀峰区",
+    "叠彩区",
+    "象山区",
+    "七星区",
+    "雁山区",
+    "临桂区",
+    "阳朔县",
+    "灵川县",
+    "全州县",
+    "兴安县",
+]
+KINDS = ["enterprise", "university", "institute", "hospital", "social_org", "other"]
+STATUSES = [
+    Status.SUBMITTED,
+    Status.UNIT_APPROVED,
+    Status.RECOMMENDED,
+    Status.PASSED,
+    Status.REJECTED,
+    Status.FUNDED,
+]
+
+
+def build(n: int, seed: int) -> User:
+    rng = random.Random(seed)
+    call_command("flush", interactive=False, verbosity=0)
+    guide = load_guide(slug="guilin-2022")
+    directions = list(guide.directions.all())
+    units = Unit.objects.bulk_create(
+        Unit(
+            name=f"基准单位{i}",
+            credit_code=f"B{i:017d}",
+            kind=KINDS[i % len(KINDS)],
+            county=COUNTIES[i % len(COUNTIES)],
+            address="地址",
+            contact_name="联系人",
+            contact_phone="0773",
+            contact_email=f"u{i}@bench.local",
+            status="approved",
+        )
+        for i in range(500)
+    )
+    leaders = User.objects.bulk_create(
+        User(username=f"bench{i}", role=Role.LEADER, unit=units[i]) for i in range(len(units))
+    )
+    admin = User.objects.create(username="bench-admin", role=Role.BUREAU_ADMIN)
+    applications = []
+    for i in range(n):
+        leader = leaders[rng.randrange(len(leaders))]
+        applications.append(
+            Application(
+                guide=guide,
+                direction=directions[rng.randrange(len(directions))],
+                number=f"GL2022-B-{i:06d}",
+                lead_unit_id=leader.unit_id,
+                leader=leader,
+                title=f"基准项目{i}",
+                status=rng.choice(STATUSES),
+                version=1,
+            )
+        )
+    Application.objects.bulk_create(applications, batch_size=5000)
+    funded = list(Application.objects.filter(status=Status.FUNDED))
+    review_round = ReviewRound.objects.create(guide=guide, name="基准评审")
+    plan = FundingPlan.objects.create(
+        guide=guide, review_round=review_round, name="基准方案", total_budget=10**12, created_by=admin
+    )
+    items = PlanItem.objects.bulk_create(
+        PlanItem(plan=plan, application=a, score=80, fundable_max=100_000, amount=100_000, selected=True)
+        for a in funded
+    )
+    projects = Project.objects.bulk_create(
+        Project(
+            application=item.application,
+            plan_item=item,
+            number=f"GLXM-B-{k:06d}",
+            amount=item.amount,
+            funding_mode="pre_funding",
+            status=rng.choice(list(ProjectStatus.values)),
+            starts_on=date(2023, 1, 1),
+            ends_on=date(2024, 12, 31),
+        )
+        for k, item in enumerate(items)
+    )
+    Tranche.objects.bulk_create(
+        [
+            Tranche(
+                project=p,
+                sequence=1,
+                condition="on_signing",
+                planned_amount=60_000,
+                status=TrancheStatus.PAID,
+                paid_amount=60_000,
+                paid_on=date(2023, 3, 1),
+            )
+            for p in projects
+        ]
+        + [
+            Tranche(
+                project=p, sequence=2, condition="report", planned_amount=40_000, status=TrancheStatus.PLANNED
+            )
+            for p in projects
+        ],
+        batch_size=5000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return admin
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    admin = build(args.n, args.seed)
+    print(f"{connection.vendor}, {platform.python_version()}, {os.cpu_count()} cores")
+    print(
+        f"built {Application.objects.count()} applications, {Project.objects.count()} projects "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    client = Client()
+    client.force_login(admin)
+    for by in ("year", "programme", "direction", "section", "county", "unit_kind"):
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            response = client.get("/statistics/", {"by": by})
+            times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.status_code
+        print(f"/statistics/?by={by:<10} median {stats.median(times):6.1f} ms   slowest {max(times):6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "stplan.accounts",
     "stplan.taxonomy",
     "stplan.guides",
+    "stplan.challenges",
     "stplan.applications",
     "stplan.review",
     "stplan.funding",

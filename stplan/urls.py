@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("stplan.accounts.urls")),
     path("applications/", include("stplan.applications.urls")),
+    path("", include("stplan.challenges.urls")),
     path("guides/", include("stplan.guides.urls")),
     path("review/", include("stplan.review.urls")),
     path("funding/", include("stplan.funding.urls")),

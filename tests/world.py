@@ -258,3 +258,102 @@ def scored_round(guide, scores: list[int], *, directions=(25,)):
                 submit=True,
             )
     return current, applications, staff
+
+
+def need_call(guide: Guide, *, number: int = 1, opens_days_ago: int = 5, closes_in_days: int = 5):
+    """A call for technology needs of 方向`number`, open now, opened by a 局管理员."""
+    from stplan.challenges.services import open_call
+
+    now = timezone.now()
+    return open_call(
+        actor=BureauAdminFactory(),
+        direction=direction(guide, number),
+        industry="先进装备制造",
+        opens_at=now - timedelta(days=opens_days_ago),
+        closes_at=now + timedelta(days=closes_in_days),
+    )
+
+
+def need_fields(**overrides) -> dict:
+    return {
+        "title": "高性能伺服驱动芯片国产化",
+        "segment": "伺服驱动",
+        "problem": "进口伺服驱动芯片供货周期长、价格高。",
+        "bottleneck": "驱动芯片设计与流片。",
+        "target_text": "形成可量产的驱动芯片。",
+        "commitment": 6_000_000,
+        "deadline": timezone.localdate() + timedelta(days=900),
+        "contact_name": "李工",
+        "contact_phone": "0773-7654321",
+        **overrides,
+    }
+
+
+def submitted_need(call, *, person: User | None = None, **overrides):
+    """A need of an enterprise, submitted in the call's window."""
+    from stplan.challenges.services import save_need, transition_need
+
+    person = person or UnitAdminFactory(unit=UnitFactory(kind="enterprise"))
+    need = save_need(
+        actor=person,
+        call=call,
+        fields=need_fields(**overrides),
+        targets={"major_breakthrough": 3, "new_product": 4},
+    )
+    return transition_need(need=need, action="submit", actor=person)
+
+
+def item_fields(**overrides) -> dict:
+    now = timezone.now()
+    return {
+        "title": "高性能伺服驱动芯片研发与产业化",
+        "problem": "突破伺服驱动芯片设计与量产。",
+        "target_text": "",
+        "amount_max": 8_000_000,
+        "winners": 1,
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=30),
+        **overrides,
+    }
+
+
+def published_item(guide: Guide, *, officer: User | None = None, targets=None, **overrides):
+    """A 榜单 item of 方向1 made of an accepted need and published, open for 揭榜."""
+    from stplan.challenges.services import create_item, transition_item, transition_need
+
+    officer = officer or OfficerFactory(section=direction(guide, 1).section)
+    need = submitted_need(need_call(guide))
+    transition_need(need=need, action="accept", actor=officer)
+    item = create_item(
+        actor=officer,
+        need=need,
+        fields=item_fields(**overrides),
+        targets=targets or {"major_breakthrough": 3, "new_product": 4},
+    )
+    return transition_item(item=item, action="publish", actor=officer)
+
+
+def challenge_draft(item, *, leader: User | None = None, requested: int = 2_000_000, indicators=None):
+    """A complete 方向1 申报书 of an enterprise answering `item`, with its attachments."""
+    from stplan.demo.builders import challenge_plan_form
+
+    leader = leader or LeaderFactory(unit=UnitFactory(kind="enterprise"))
+    recommender = RecommenderUnitFactory()
+    application = services.create_application(actor=leader, direction=item.direction)
+    form = application_form(
+        today=timezone.localdate(),
+        title=f"{item.title}（揭榜）",
+        years=3,
+        requested=requested,
+        self_raised=requested * 3,
+        leader_birth=timezone.localdate().replace(year=1975),
+        leader_serial=next(_serial),
+        recommender_pk=recommender.pk,
+        indicators=indicators or {"major_breakthrough": 3, "new_product": 4, "input_output_ratio": 3},
+    )
+    form["lead-rd_expense_last_year"] = ["6000000"]
+    form.update(challenge_plan_form(item_pk=item.pk, title=item.title))
+    services.save_draft(application=application, actor=leader, data=MultiValueDict(form))
+    attach(application, leader, codes=("financial_statements",))
+    application.refresh_from_db()
+    return application

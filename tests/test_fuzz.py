@@ -31,6 +31,8 @@ from hypothesis import strategies as st
 from stplan.accounts.models import Invitation, Unit, UnitChange
 from stplan.accounts.services import invite_person
 from stplan.applications.models import Application, Attachment
+from stplan.challenges.models import ChallengeItem, Need, NeedCall
+from stplan.challenges.services import save_need
 from stplan.funding import services as funding
 from stplan.funding.models import FundingPlan, Objection
 from stplan.projects import services as projects
@@ -46,17 +48,21 @@ from tests.world import (
     UnitAdminFactory,
     UnitFactory,
     draft_25,
+    need_call,
+    need_fields,
     open_guide,
+    published_item,
     scored_round,
     submitted_25,
+    submitted_need,
 )
 
-NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides")
+NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "challenges")
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
 # A PDF takes about a second to lay out: these get few examples.
-SLOW = {"applications:print", "projects:contract_pdf"}
+SLOW = {"applications:print", "projects:contract_pdf", "challenges:board"}
 EXAMPLES = 16
 SLOW_EXAMPLES = 3
 
@@ -78,6 +84,7 @@ GET_KEYS = (
     "next",
     "kind",
     "year",
+    "version",
 )
 POST_KEYS = (
     # name="…" in stplan's templates
@@ -165,10 +172,25 @@ POST_KEYS = (
     "new_password2",
     "score_innovation",
     "comment_innovation",
+    "segment",
+    "problem",
+    "bottleneck",
+    "target_text",
+    "commitment",
+    "deadline",
+    "contact_name",
+    "contact_phone",
+    "metric_new_product",
+    "into",
+    "amount_max",
+    "winners",
+    "opens_at",
+    "closes_at",
     "csrfmiddlewaretoken",
 )
 # What the templates' buttons send as action/what/kind/decision/status.
 ACTION_VALUES = [
+    "accept",
     "accept_report",
     "acceptance",
     "allow_early",
@@ -190,6 +212,9 @@ ACTION_VALUES = [
     "formal_pass",
     "formal_reject",
     "formal_return",
+    "merge",
+    "return",
+    "decline",
     "handle",
     "optimise",
     "passed",
@@ -329,6 +354,12 @@ def _build():
     submitted_25(guide=guide, leader=leader)
     draft_25(guide=guide, leader=leader)
     UnitFactory(name="待审核模糊单位", approved=False)
+    # 揭榜挂帅: a published 榜单 item, a need under review and an enterprise's draft need.
+    published_item(guide)
+    call = need_call(guide)
+    submitted_need(call)
+    enterprise_admin = UnitAdminFactory(unit=UnitFactory(kind="enterprise"))
+    save_need(actor=enterprise_admin, call=call, fields=need_fields(), targets={"new_product": 4})
     invitation = invite_person(
         unit=leader.unit, invited_by=unit_admin, full_name="王五", email="w5@test.local"
     )
@@ -362,6 +393,9 @@ def _build():
         ProgressReport,
         ChangeRequest,
         CountyAward,
+        Need,
+        NeedCall,
+        ChallengeItem,
     )
     ids = sorted({pk for model in models for pk in model.objects.values_list("pk", flat=True)} | {1, 2})
     strings = {

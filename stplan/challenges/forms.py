@@ -10,9 +10,9 @@ MAX_YUAN = 10**12
 
 
 def _metric_fields(form: forms.Form, guide: Guide, initial: dict, *, required_label: str) -> None:
-    """One whole-number field per 考核指标 the guide defines, named `target_<code>`."""
+    """One whole-number field per 考核指标 the guide defines, named `metric_<code>`."""
     for code, metric in guide.metrics.items():
-        form.fields[f"target_{code}"] = forms.IntegerField(
+        form.fields[f"metric_{code}"] = forms.IntegerField(
             label=f"{metric.label}（{metric.unit}）",
             required=False,
             min_value=0,
@@ -23,7 +23,7 @@ def _metric_fields(form: forms.Form, guide: Guide, initial: dict, *, required_la
 
 
 def targets_of(cleaned: dict) -> dict[str, int]:
-    return {k.removeprefix("target_"): v for k, v in cleaned.items() if k.startswith("target_") and v}
+    return {k.removeprefix("metric_"): v for k, v in cleaned.items() if k.startswith("metric_") and v}
 
 
 class NeedForm(forms.ModelForm):

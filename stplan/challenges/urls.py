@@ -8,7 +8,7 @@ urlpatterns = [
     path("challenges/calls/<int:call>/new/", views.need_new, name="need_new"),
     path("challenges/needs/<int:pk>/", views.need_detail, name="need"),
     path("challenges/needs/<int:pk>/<slug:action>/", views.need_action, name="need_action"),
-    path("challenges/needs/<int:need>/item/", views.item_new, name="item_new"),
+    path("challenges/items/new/<int:need>/", views.item_new, name="item_new"),
     path("challenges/items/<int:pk>/", views.item_detail, name="item"),
     path("challenges/items/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
     # The public 榜单, beside the guide it belongs to.

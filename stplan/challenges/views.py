@@ -25,7 +25,7 @@ def needs(request):
     """An enterprise's needs and the calls open to it; a 科室's needs to review."""
     user = request.user
     enterprise = user.has_perm("challenges.create_need")
-    if not (enterprise or user.has_perm("challenges.manage_challenges") or user.unit_id):
+    if not (enterprise or user.has_perm("challenges.manage_challenges")):
         raise PermissionDenied
     status = request.GET.get("status", "")
     context = {
@@ -136,8 +136,8 @@ def item_new(request, need: int):
     form = ItemForm(request.POST or None, initial=initial, guide=need.call.direction.guide.spec)
     if not request.POST:
         for code, value in need.targets.items():
-            if f"target_{code}" in form.fields:
-                form.fields[f"target_{code}"].initial = value
+            if f"metric_{code}" in form.fields:
+                form.fields[f"metric_{code}"].initial = value
     if request.method == "POST" and form.is_valid():
         try:
             item = services.create_item(

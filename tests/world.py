@@ -223,13 +223,13 @@ def review_round(guide, *, directions=(25,), **fields):
     return created
 
 
-def scored_round(guide, scores: list[int], *, directions=(25,)):
-    """A review round over len(scores) passed 方向25 applications, each reviewed by two
-    experts who both gave it `score` points in total."""
+def scored_round(guide, scores: list[int], *, directions=(25,), applications=None):
+    """A review round over len(scores) passed applications (方向25 ones unless given), each
+    reviewed by two experts who both gave it `score` points in total."""
     from stplan.review import selectors as review_selectors
     from stplan.review import services as review_services
 
-    applications = [passed_25(guide) for _ in scores]
+    applications = applications or [passed_25(guide) for _ in scores]
     for _ in range(3):
         ExpertFactory(load_cap=len(scores) * 2)
     staff = BureauAdminFactory()
@@ -357,3 +357,17 @@ def challenge_draft(item, *, leader: User | None = None, requested: int = 2_000_
     attach(application, leader, codes=("financial_statements",))
     application.refresh_from_db()
     return application
+
+
+def passed_challenge(item, **kwargs):
+    """A 方向1 application answering `item`, through 形式审查 (passed)."""
+    application = challenge_draft(item, **kwargs)
+    application = services.transition(application=application, action="submit", actor=application.leader)
+    services.transition(
+        application=application, action="unit_approve", actor=UnitAdminFactory(unit=application.lead_unit)
+    )
+    application = services.transition(
+        application=application, action="recommend", actor=RecommenderFactory(unit=application.recommender)
+    )
+    officer = OfficerFactory(section=item.direction.section)
+    return services.transition(application=application, action="formal_pass", actor=officer)

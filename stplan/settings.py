@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "stplan.review",
     "stplan.funding",
     "stplan.projects",
+    "stplan.pledges",
     "stplan.demo",
 ]
 

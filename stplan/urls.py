@@ -25,6 +25,7 @@ urlpatterns = [
     path("review/", include("stplan.review.urls")),
     path("funding/", include("stplan.funding.urls")),
     path("projects/", include("stplan.projects.urls")),
+    path("pledges/", include("stplan.pledges.urls")),
 ]
 
 if settings.DEBUG:

@@ -371,3 +371,18 @@ def passed_challenge(item, **kwargs):
     )
     officer = OfficerFactory(section=item.direction.section)
     return services.transition(application=application, action="formal_pass", actor=officer)
+
+
+def challenge_project(guide, *, scores=(90, 80)):
+    """立项 of a 榜单 item answered by len(scores) teams: the best team's project, with its
+    军令状 drawn up, and the item. Returns (project, item, teams)."""
+    from stplan.funding import services as funding
+    from stplan.projects.models import Project
+
+    item = published_item(guide)
+    teams = [passed_challenge(item) for _ in scores]
+    current, _, staff = scored_round(guide, list(scores), directions=(1,), applications=teams)
+    plan = funding.create_plan(actor=staff, review_round=current, name="揭榜立项", total_budget=10_000_000)
+    plan = funding.publicize(plan=plan, actor=staff)
+    funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    return Project.objects.get(plan_item__plan=plan), item, teams

@@ -35,6 +35,7 @@ from stplan.challenges.models import ChallengeItem, Need, NeedCall
 from stplan.challenges.services import save_need
 from stplan.funding import services as funding
 from stplan.funding.models import FundingPlan, Objection
+from stplan.pledges.models import Pledge
 from stplan.projects import services as projects
 from stplan.projects.models import ChangeRequest, CountyAward, ProgressReport, Project, Tranche
 from stplan.projects.selectors import projects_of_plan
@@ -51,18 +52,20 @@ from tests.world import (
     need_call,
     need_fields,
     open_guide,
+    passed_25,
+    passed_challenge,
     published_item,
     scored_round,
     submitted_25,
     submitted_need,
 )
 
-NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "challenges")
+NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "challenges", "pledges")
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
 # A PDF takes about a second to lay out: these get few examples.
-SLOW = {"applications:print", "projects:contract_pdf", "challenges:board"}
+SLOW = {"applications:print", "projects:contract_pdf", "challenges:board", "pledges:pdf"}
 EXAMPLES = 16
 SLOW_EXAMPLES = 3
 
@@ -213,6 +216,8 @@ ACTION_VALUES = [
     "formal_reject",
     "formal_return",
     "merge",
+    "leader_confirm",
+    "unit_confirm",
     "return",
     "decline",
     "handle",
@@ -319,9 +324,14 @@ def data_strategy(keys, *, many):
 
 def _build():
     guide = open_guide()
-    current, (funded, second), staff = scored_round(guide, [90, 80])
+    # 揭榜挂帅: a team answering a published 榜单 item is funded beside the 方向25 projects,
+    # so its project has a 军令状.
+    team = passed_challenge(published_item(guide))
+    current, (funded, second, _team), staff = scored_round(
+        guide, [90, 80, 85], directions=(25, 1), applications=[passed_25(guide), passed_25(guide), team]
+    )
     expert = Assignment.objects.filter(round=current).first().expert.user
-    plan = funding.create_plan(actor=staff, review_round=current, name="模糊方案", total_budget=100_000)
+    plan = funding.create_plan(actor=staff, review_round=current, name="模糊方案", total_budget=2_100_000)
     plan = funding.publicize(plan=plan, actor=staff)
     funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
     funding.create_plan(actor=staff, review_round=current, name="模糊草稿方案", total_budget=50_000)
@@ -354,8 +364,7 @@ def _build():
     submitted_25(guide=guide, leader=leader)
     draft_25(guide=guide, leader=leader)
     UnitFactory(name="待审核模糊单位", approved=False)
-    # 揭榜挂帅: a published 榜单 item, a need under review and an enterprise's draft need.
-    published_item(guide)
+    # 揭榜挂帅: a need under review and an enterprise's draft need.
     call = need_call(guide)
     submitted_need(call)
     enterprise_admin = UnitAdminFactory(unit=UnitFactory(kind="enterprise"))
@@ -396,6 +405,7 @@ def _build():
         Need,
         NeedCall,
         ChallengeItem,
+        Pledge,
     )
     ids = sorted({pk for model in models for pk in model.objects.values_list("pk", flat=True)} | {1, 2})
     strings = {

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "stplan.challenges",
     "stplan.applications",
     "stplan.review",
+    "stplan.appraisals",
     "stplan.funding",
     "stplan.projects",
     "stplan.pledges",

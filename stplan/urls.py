@@ -26,6 +26,7 @@ urlpatterns = [
     path("funding/", include("stplan.funding.urls")),
     path("projects/", include("stplan.projects.urls")),
     path("pledges/", include("stplan.pledges.urls")),
+    path("appraisals/", include("stplan.appraisals.urls")),
 ]
 
 if settings.DEBUG:

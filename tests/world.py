@@ -386,3 +386,26 @@ def challenge_project(guide, *, scores=(90, 80)):
     plan = funding.publicize(plan=plan, actor=staff)
     funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
     return Project.objects.get(plan_item__plan=plan), item, teams
+
+
+def appraisal_panel(guide, *, needs: int = 2, experts: int = 4, officer: User | None = None):
+    """A published 专家论证 over `needs` accepted needs of one call, `experts` experts in the
+    pool, each need to 2 of them."""
+    from stplan.appraisals import services as appraisals
+    from stplan.challenges.services import transition_need
+
+    officer = officer or OfficerFactory(section=direction(guide, 1).section)
+    call = need_call(guide)
+    for n in range(needs):
+        need = submitted_need(call, title=f"伺服驱动需求{n + 1}")
+        transition_need(need=need, action="accept", actor=officer)
+    for _ in range(experts):
+        ExpertFactory(keywords="伺服驱动 芯片 电机")
+    panel = appraisals.create_panel(
+        actor=officer,
+        call=call,
+        name="伺服驱动需求论证",
+        experts_per_need=2,
+        due_at=timezone.now() + timedelta(days=7),
+    )
+    return appraisals.transition_panel(panel=panel, action="publish", actor=officer)

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from stplan.accounts.models import Invitation, Unit, UnitChange
 from stplan.accounts.services import invite_person
 from stplan.applications.models import Application, Attachment
+from stplan.appraisals.models import Panel, PanelTask
 from stplan.challenges.models import ChallengeItem, Need, NeedCall
 from stplan.challenges.services import save_need
 from stplan.funding import services as funding
@@ -48,6 +49,7 @@ from tests.world import (
     RecommenderFactory,
     UnitAdminFactory,
     UnitFactory,
+    appraisal_panel,
     draft_25,
     need_call,
     need_fields,
@@ -60,7 +62,17 @@ from tests.world import (
     submitted_need,
 )
 
-NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "challenges", "pledges")
+NAMESPACES = (
+    "applications",
+    "accounts",
+    "review",
+    "funding",
+    "projects",
+    "guides",
+    "challenges",
+    "pledges",
+    "appraisals",
+)
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
@@ -187,6 +199,15 @@ POST_KEYS = (
     "into",
     "amount_max",
     "winners",
+    "importance",
+    "feasibility",
+    "comment",
+    "recommend",
+    "recommended",
+    "opinion",
+    "experts_per_need",
+    "call",
+    "need",
     "opens_at",
     "closes_at",
     "csrfmiddlewaretoken",
@@ -364,7 +385,8 @@ def _build():
     submitted_25(guide=guide, leader=leader)
     draft_25(guide=guide, leader=leader)
     UnitFactory(name="待审核模糊单位", approved=False)
-    # 揭榜挂帅: a need under review and an enterprise's draft need.
+    # 揭榜挂帅: an open 专家论证, a need under review and an enterprise's draft need.
+    appraisal_panel(guide)
     call = need_call(guide)
     submitted_need(call)
     enterprise_admin = UnitAdminFactory(unit=UnitFactory(kind="enterprise"))
@@ -406,6 +428,8 @@ def _build():
         NeedCall,
         ChallengeItem,
         Pledge,
+        Panel,
+        PanelTask,
     )
     ids = sorted({pk for model in models for pk in model.objects.values_list("pk", flat=True)} | {1, 2})
     strings = {

@@ -144,3 +144,12 @@ def test_board_of_direction_without_challenge_or_unknown_version_is_404(guide, c
     published_item(guide)
 
     assert client.get(reverse("challenges:board", args=[guide.slug, number]), query).status_code == 404
+
+
+def test_direction_page_of_challenge_direction_links_to_its_board(guide, client):
+    page = client.get(reverse("guides:direction_detail", args=[guide.slug, 1])).content.decode()
+    other = client.get(reverse("guides:direction_detail", args=[guide.slug, 6])).content.decode()
+
+    board = reverse("challenges:board", args=[guide.slug, 1])
+    assert f'href="{board}"' in page
+    assert "揭榜挂帅" not in other

@@ -153,3 +153,40 @@ def test_direction_page_of_challenge_direction_links_to_its_board(guide, client)
     board = reverse("challenges:board", args=[guide.slug, 1])
     assert f'href="{board}"' in page
     assert "揭榜挂帅" not in other
+
+
+def test_admin_call_for_direction_without_challenge_is_refused(guide, admin_client):
+    response = admin_client.post(
+        reverse("admin:challenges_needcall_add"),
+        {
+            "direction": guide.directions.get(number=6).pk,
+            "industry": "电子信息",
+            "opens_at_0": "2022-03-01",
+            "opens_at_1": "09:00:00",
+            "closes_at_0": "2022-04-01",
+            "closes_at_1": "17:00:00",
+            "notice": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "方向6不实行“揭榜挂帅”，不能征集技术需求。" in response.content.decode()
+
+
+def test_admin_call_for_challenge_direction_is_saved(guide, admin_client):
+    from stplan.challenges.models import NeedCall
+
+    admin_client.post(
+        reverse("admin:challenges_needcall_add"),
+        {
+            "direction": guide.directions.get(number=1).pk,
+            "industry": "电子信息",
+            "opens_at_0": "2022-03-01",
+            "opens_at_1": "09:00:00",
+            "closes_at_0": "2022-04-01",
+            "closes_at_1": "17:00:00",
+            "notice": "",
+        },
+    )
+
+    assert list(NeedCall.objects.values_list("industry", flat=True)) == ["电子信息"]

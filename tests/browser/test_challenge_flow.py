@@ -32,7 +32,9 @@ def _nav(page: Page, name: str) -> None:
 def test_enterprise_need_accepted_published_and_read_by_the_public(new_page, screenshots):
     guide = world.open_guide()
     world.need_call(guide)
-    enterprise = world.UnitAdminFactory(unit=world.UnitFactory(kind="enterprise", name="桂林伺服电机有限公司"))
+    enterprise = world.UnitAdminFactory(
+        unit=world.UnitFactory(kind="enterprise", name="桂林伺服电机有限公司")
+    )
     officer = world.OfficerFactory(section=SECTION_1)
 
     page, shot = _person(new_page, screenshots, "enterprise", enterprise)
@@ -122,7 +124,7 @@ def test_chief_expert_sees_the_challenge_plan_in_the_application(new_page, scree
 
 
 def test_chief_expert_and_lead_unit_sign_the_pledge(new_page, screenshots):
-    project, item, _teams = world.challenge_project(world.open_guide())
+    project, _item, _teams = world.challenge_project(world.open_guide())
     leader = project.application.leader
     unit_admin = world.UnitAdminFactory(unit=project.application.lead_unit)
 
@@ -142,4 +144,8 @@ def test_chief_expert_and_lead_unit_sign_the_pledge(new_page, screenshots):
     expect(unit.get_by_role("heading", level=1)).to_contain_text("已签订")
     unit_shot("pledge-signed")
     printed = unit.request.get(unit.get_by_role("link", name="PDF").get_attribute("href"))
-    assert (printed.status, printed.headers["content-type"], printed.body()[:5]) == (200, "application/pdf", b"%PDF-")
+    assert (printed.status, printed.headers["content-type"], printed.body()[:5]) == (
+        200,
+        "application/pdf",
+        b"%PDF-",
+    )

@@ -132,6 +132,8 @@ def transition_need(
 
 
 def _item_code(direction: Direction) -> str:
+    # The 方向 row locked: two officers numbering items at once do not take the same code.
+    Direction.objects.select_for_update().get(pk=direction.pk)
     count = ChallengeItem.objects.filter(direction=direction).count()
     return f"JB{direction.guide.year}-{direction.number:02d}-{count + 1:02d}"
 
@@ -271,6 +273,8 @@ def _changes(before: list[dict], after: list[dict]) -> list[str]:
 
 def publish_version(*, direction: Direction, actor: User, note: str = "") -> ListVersion | None:
     """The 方向's 榜单 as now published, kept as a new version when it differs from the last."""
+    # Locked so that two publications at once number their versions one after the other.
+    Direction.objects.select_for_update().get(pk=direction.pk)
     items = [
         item_snapshot(item)
         for item in ChallengeItem.objects.filter(direction=direction, status=ItemStatus.PUBLISHED)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("stplan.accounts.urls")),
     path("applications/", include("stplan.applications.urls")),
+    path("", include("stplan.challenges.urls")),
     path("guides/", include("stplan.guides.urls")),
     path("review/", include("stplan.review.urls")),
     path("funding/", include("stplan.funding.urls")),
@@ -31,6 +32,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/tokens/", include("stplan.api.urls")),
     path("statistics/", include("stplan.statistics.urls")),
+    path("pledges/", include("stplan.pledges.urls")),
+    path("appraisals/", include("stplan.appraisals.urls")),
 ]
 
 if settings.DEBUG:

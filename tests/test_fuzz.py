@@ -33,10 +33,14 @@ from stplan.accounts.services import invite_person
 from stplan.api.models import ApiToken
 from stplan.api.services import create_token
 from stplan.applications.models import Application, Attachment
+from stplan.appraisals.models import Panel, PanelTask
+from stplan.challenges.models import ChallengeItem, Need, NeedCall
+from stplan.challenges.services import save_need
 from stplan.funding import services as funding
 from stplan.funding.models import FundingPlan, Objection
 from stplan.integrity import services as integrity
 from stplan.integrity.models import SimilarPair
+from stplan.pledges.models import Pledge
 from stplan.projects import services as projects
 from stplan.projects.models import ChangeRequest, CountyAward, ProgressReport, Project, Tranche
 from stplan.projects.selectors import projects_of_plan
@@ -49,18 +53,37 @@ from tests.world import (
     RecommenderFactory,
     UnitAdminFactory,
     UnitFactory,
+    appraisal_panel,
     draft_25,
+    need_call,
+    need_fields,
     open_guide,
+    passed_25,
+    passed_challenge,
+    published_item,
     scored_round,
     submitted_25,
+    submitted_need,
 )
 
-NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "integrity", "api")
+NAMESPACES = (
+    "applications",
+    "accounts",
+    "review",
+    "funding",
+    "projects",
+    "guides",
+    "integrity",
+    "api",
+    "challenges",
+    "pledges",
+    "appraisals",
+)
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
 # A PDF takes about a second to lay out: these get few examples.
-SLOW = {"applications:print", "projects:contract_pdf"}
+SLOW = {"applications:print", "projects:contract_pdf", "challenges:board", "pledges:pdf"}
 EXAMPLES = 16
 SLOW_EXAMPLES = 3
 
@@ -84,6 +107,7 @@ GET_KEYS = (
     "year",
     "guide",
     "stale",
+    "version",
 )
 POST_KEYS = (
     # name="…" in stplan's templates
@@ -172,12 +196,36 @@ POST_KEYS = (
     "new_password2",
     "score_innovation",
     "comment_innovation",
+    "segment",
+    "problem",
+    "bottleneck",
+    "target_text",
+    "commitment",
+    "deadline",
+    "contact_name",
+    "contact_phone",
+    "metric_new_product",
+    "into",
+    "amount_max",
+    "winners",
+    "importance",
+    "feasibility",
+    "comment",
+    "recommend",
+    "recommended",
+    "opinion",
+    "experts_per_need",
+    "call",
+    "need",
+    "opens_at",
+    "closes_at",
     "csrfmiddlewaretoken",
     "scopes",
     "days",
 )
 # What the templates' buttons send as action/what/kind/decision/status.
 ACTION_VALUES = [
+    "accept",
     "accept_report",
     "acceptance",
     "allow_early",
@@ -199,6 +247,11 @@ ACTION_VALUES = [
     "formal_pass",
     "formal_reject",
     "formal_return",
+    "merge",
+    "leader_confirm",
+    "unit_confirm",
+    "return",
+    "decline",
     "handle",
     "optimise",
     "passed",
@@ -306,9 +359,14 @@ def data_strategy(keys, *, many):
 
 def _build():
     guide = open_guide()
-    current, (funded, second), staff = scored_round(guide, [90, 80])
+    # 揭榜挂帅: a team answering a published 榜单 item is funded beside the 方向25 projects,
+    # so its project has a 军令状.
+    team = passed_challenge(published_item(guide))
+    current, (funded, second, _team), staff = scored_round(
+        guide, [90, 80, 85], directions=(25, 1), applications=[passed_25(guide), passed_25(guide), team]
+    )
     expert = Assignment.objects.filter(round=current).first().expert.user
-    plan = funding.create_plan(actor=staff, review_round=current, name="模糊方案", total_budget=100_000)
+    plan = funding.create_plan(actor=staff, review_round=current, name="模糊方案", total_budget=2_100_000)
     plan = funding.publicize(plan=plan, actor=staff)
     funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
     funding.create_plan(actor=staff, review_round=current, name="模糊草稿方案", total_budget=50_000)
@@ -343,6 +401,12 @@ def _build():
     UnitFactory(name="待审核模糊单位", approved=False)
     # The world's applications share one text: 查重 finds them as pairs.
     integrity.scan(guide=guide, actor=staff)
+    # 揭榜挂帅: an open 专家论证, a need under review and an enterprise's draft need.
+    appraisal_panel(guide)
+    call = need_call(guide)
+    submitted_need(call)
+    enterprise_admin = UnitAdminFactory(unit=UnitFactory(kind="enterprise"))
+    save_need(actor=enterprise_admin, call=call, fields=need_fields(), targets={"new_product": 4})
     invitation = invite_person(
         unit=leader.unit, invited_by=unit_admin, full_name="王五", email="w5@test.local"
     )
@@ -379,6 +443,12 @@ def _build():
         ChangeRequest,
         CountyAward,
         SimilarPair,
+        Need,
+        NeedCall,
+        ChallengeItem,
+        Pledge,
+        Panel,
+        PanelTask,
     )
     ids = sorted({pk for model in models for pk in model.objects.values_list("pk", flat=True)} | {1, 2})
     strings = {

@@ -228,13 +228,13 @@ def review_round(guide, *, directions=(25,), **fields):
     return created
 
 
-def scored_round(guide, scores: list[int], *, directions=(25,)):
-    """A review round over len(scores) passed 方向25 applications, each reviewed by two
-    experts who both gave it `score` points in total."""
+def scored_round(guide, scores: list[int], *, directions=(25,), applications=None):
+    """A review round over len(scores) passed applications (方向25 ones unless given), each
+    reviewed by two experts who both gave it `score` points in total."""
     from stplan.review import selectors as review_selectors
     from stplan.review import services as review_services
 
-    applications = [passed_25(guide) for _ in scores]
+    applications = applications or [passed_25(guide) for _ in scores]
     for _ in range(3):
         ExpertFactory(load_cap=len(scores) * 2)
     staff = BureauAdminFactory()
@@ -288,3 +288,154 @@ def pass_two_step(client, user: User) -> None:
     client.force_login(user)
     client.get(reverse("accounts:two_step"))
     client.post(reverse("accounts:two_step"), {"code": f"{authenticator_code(user):06d}"})
+
+
+def need_call(guide: Guide, *, number: int = 1, opens_days_ago: int = 5, closes_in_days: int = 5):
+    """A call for technology needs of 方向`number`, open now, opened by a 局管理员."""
+    from stplan.challenges.services import open_call
+
+    now = timezone.now()
+    return open_call(
+        actor=BureauAdminFactory(),
+        direction=direction(guide, number),
+        industry="先进装备制造",
+        opens_at=now - timedelta(days=opens_days_ago),
+        closes_at=now + timedelta(days=closes_in_days),
+    )
+
+
+def need_fields(**overrides) -> dict:
+    return {
+        "title": "高性能伺服驱动芯片国产化",
+        "segment": "伺服驱动",
+        "problem": "进口伺服驱动芯片供货周期长、价格高。",
+        "bottleneck": "驱动芯片设计与流片。",
+        "target_text": "形成可量产的驱动芯片。",
+        "commitment": 6_000_000,
+        "deadline": timezone.localdate() + timedelta(days=900),
+        "contact_name": "李工",
+        "contact_phone": "0773-7654321",
+        **overrides,
+    }
+
+
+def submitted_need(call, *, person: User | None = None, **overrides):
+    """A need of an enterprise, submitted in the call's window."""
+    from stplan.challenges.services import save_need, transition_need
+
+    person = person or UnitAdminFactory(unit=UnitFactory(kind="enterprise"))
+    need = save_need(
+        actor=person,
+        call=call,
+        fields=need_fields(**overrides),
+        targets={"major_breakthrough": 3, "new_product": 4},
+    )
+    return transition_need(need=need, action="submit", actor=person)
+
+
+def item_fields(**overrides) -> dict:
+    now = timezone.now()
+    return {
+        "title": "高性能伺服驱动芯片研发与产业化",
+        "problem": "突破伺服驱动芯片设计与量产。",
+        "target_text": "",
+        "amount_max": 8_000_000,
+        "winners": 1,
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=30),
+        **overrides,
+    }
+
+
+def published_item(guide: Guide, *, officer: User | None = None, targets=None, **overrides):
+    """A 榜单 item of 方向1 made of an accepted need and published, open for 揭榜."""
+    from stplan.challenges.services import create_item, transition_item, transition_need
+
+    officer = officer or OfficerFactory(section=direction(guide, 1).section)
+    need = submitted_need(need_call(guide))
+    transition_need(need=need, action="accept", actor=officer)
+    item = create_item(
+        actor=officer,
+        need=need,
+        fields=item_fields(**overrides),
+        targets=targets or {"major_breakthrough": 3, "new_product": 4},
+    )
+    return transition_item(item=item, action="publish", actor=officer)
+
+
+def challenge_draft(item, *, leader: User | None = None, requested: int = 2_000_000, indicators=None):
+    """A complete 方向1 申报书 of an enterprise answering `item`, with its attachments."""
+    from stplan.demo.builders import challenge_plan_form
+
+    leader = leader or LeaderFactory(unit=UnitFactory(kind="enterprise"))
+    recommender = RecommenderUnitFactory()
+    application = services.create_application(actor=leader, direction=item.direction)
+    form = application_form(
+        today=timezone.localdate(),
+        title=f"{item.title}（揭榜）",
+        years=3,
+        requested=requested,
+        self_raised=requested * 3,
+        leader_birth=timezone.localdate().replace(year=1975),
+        leader_serial=next(_serial),
+        recommender_pk=recommender.pk,
+        indicators=indicators or {"major_breakthrough": 3, "new_product": 4, "input_output_ratio": 3},
+    )
+    form["lead-rd_expense_last_year"] = ["6000000"]
+    form.update(challenge_plan_form(item_pk=item.pk, title=item.title))
+    services.save_draft(application=application, actor=leader, data=MultiValueDict(form))
+    attach(application, leader, codes=("financial_statements",))
+    application.refresh_from_db()
+    return application
+
+
+def passed_challenge(item, **kwargs):
+    """A 方向1 application answering `item`, through 形式审查 (passed)."""
+    application = challenge_draft(item, **kwargs)
+    application = services.transition(application=application, action="submit", actor=application.leader)
+    services.transition(
+        application=application, action="unit_approve", actor=UnitAdminFactory(unit=application.lead_unit)
+    )
+    application = services.transition(
+        application=application, action="recommend", actor=RecommenderFactory(unit=application.recommender)
+    )
+    officer = OfficerFactory(section=item.direction.section)
+    return services.transition(application=application, action="formal_pass", actor=officer)
+
+
+def challenge_project(guide, *, scores=(90, 80)):
+    """立项 of a 榜单 item answered by len(scores) teams: the best team's project, with its
+    军令状 drawn up, and the item. Returns (project, item, teams)."""
+    from stplan.funding import services as funding
+    from stplan.projects.models import Project
+
+    item = published_item(guide)
+    teams = [passed_challenge(item) for _ in scores]
+    current, _, staff = scored_round(guide, list(scores), directions=(1,), applications=teams)
+    plan = funding.create_plan(actor=staff, review_round=current, name="揭榜立项", total_budget=10_000_000)
+    plan = funding.publicize(plan=plan, actor=staff)
+    funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    return Project.objects.get(plan_item__plan=plan), item, teams
+
+
+def appraisal_panel(guide, *, needs: int = 2, experts: int = 4, officer: User | None = None):
+    """A published 专家论证 over `needs` accepted needs of one call, `experts` experts in the
+    pool, each need to 2 of them."""
+    from stplan.appraisals import services as appraisals
+    from stplan.challenges.services import transition_need
+
+    officer = officer or OfficerFactory(section=direction(guide, 1).section)
+    call = need_call(guide)
+    for n in range(needs):
+        need = submitted_need(call, title=f"伺服驱动需求{n + 1}")
+        transition_need(need=need, action="accept", actor=officer)
+    for _ in range(experts):
+        ExpertFactory(keywords="伺服驱动 芯片 电机")
+    panel = appraisals.create_panel(
+        actor=officer,
+        call=call,
+        name="伺服驱动需求论证",
+        experts_per_need=2,
+        due_at=timezone.now() + timedelta(days=7),
+    )
+    return appraisals.transition_panel(panel=panel, action="publish", actor=officer)

@@ -21,6 +21,7 @@ SECTIONS = {
     "leader": "项目负责人",
     "team": "项目团队",
     "subprojects": "课题设置",
+    "challenge": "揭榜方案",
     "content": "研究内容",
     "indicators": "考核指标",
     "budget": "经费预算",
@@ -101,6 +102,10 @@ class Dossier:
             "outcomes": self._form(f.OutcomesForm),
             "exclusions": self._form(f.ExclusionFormSet, prefix="exclusions"),
         }
+        if direction.spec.challenge is not None:
+            self.forms["challenge"] = self._form(
+                f.ChallengeForm, direction=direction, current=self.application.challenge_item
+            )
         if not self.bound:
             self.problems = [Problem("basic", "申报书尚未填写。")]
             return
@@ -190,6 +195,7 @@ class Dossier:
             ),
             "recommended_by": recommender.name if recommender else None,
             "recommended_by_kind": recommender.recommender_kind if recommender else None,
+            "challenge": self._challenge_answer(submitted_at),
         }
         try:
             return facts.Application.model_validate(data)
@@ -197,6 +203,35 @@ class Dossier:
             for e in error.errors():
                 self.problems.append(Problem("basic", f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
             return None
+
+    def _challenge_answer(self, submitted_at: datetime | None) -> dict | None:
+        """The 榜单 item answered and the 揭榜方案, with the item's indicators beside the
+        commitments of the 考核指标 section."""
+        if "challenge" not in self.forms:
+            return None
+        answer = self.cleaned("challenge")
+        item = answer["item"]
+        metrics = load_guide_data(self.application.guide.slug).metrics
+        committed = self.indicator_commitments()
+        return {
+            "item": item.code,
+            "title": item.title,
+            "open": item.is_open(submitted_at or timezone.now()),
+            "amount_max": item.amount_max,
+            "indicators": [
+                {
+                    "metric": code,
+                    "label": metrics[code].label,
+                    "unit": metrics[code].unit,
+                    "required": n,
+                    "committed": committed.get(code, 0),
+                }
+                for code, n in item.targets.items()
+                if code in metrics
+            ],
+            "overall_plan": answer["overall_plan"],
+            "technical_route": answer["technical_route"],
+        }
 
     def check(
         self, *, prior_counts=None, records=None, submitted_at: datetime | None = None
@@ -305,6 +340,7 @@ def display_sections(dossier: Dossier) -> list[DisplaySection]:
         ("basic", "基本信息", "basic"),
         ("lead", "牵头单位", "lead"),
         ("leader", "项目负责人", "leader"),
+        ("challenge", "揭榜方案", "challenge"),
         ("content", "研究内容", "content"),
         ("indicators", "考核指标（承诺）", "indicators"),
         ("sources", "经费来源（元）", "budget"),
@@ -318,6 +354,8 @@ def display_sections(dossier: Dossier) -> list[DisplaySection]:
         ("exclusions", "申请回避的专家"),
     ]
     for key, title, section in simple:
+        if key not in dossier.forms:
+            continue
         form = dossier.forms[key]
         shown = [(bf.name, bf.label, _shown(bf)) for bf in form]
         shown = [row for row in shown if row[2]]

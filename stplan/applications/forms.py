@@ -5,10 +5,12 @@ these forms to it, so a draft with mistakes reopens exactly as it was left.
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import RecommenderKind, Unit, UnitStatus
+from stplan.challenges.models import ChallengeItem, ItemStatus
 from stplan.eligibility import labels
 from stplan.eligibility.guide import load_guide_data
 from stplan.guides.models import Direction
@@ -157,6 +159,30 @@ class ContentForm(forms.Form):
     basis = forms.CharField(
         label=_("研究基础与条件"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+
+
+class ChallengeForm(forms.Form):
+    """揭榜方案: the 榜单 item answered and the 首席专家's plan for it; the 具体考核指标 are
+    the 考核指标 section's, checked against the item's."""
+
+    prefix = "challenge"
+    item = forms.ModelChoiceField(label=_("所揭榜单项目"), queryset=ChallengeItem.objects.none())
+    overall_plan = forms.CharField(
+        label=_("整体研究方案"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    )
+    technical_route = forms.CharField(
+        label=_("技术路线"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
+    )
+
+    def __init__(self, *args, direction: Direction, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = ChallengeItem.objects.filter(direction=direction, status=ItemStatus.PUBLISHED)
+        if current is not None:
+            items = items | ChallengeItem.objects.filter(pk=current.pk)
+        self.fields["item"].queryset = items.order_by("code")
+        self.fields["item"].label_from_instance = lambda item: (
+            f"{item.code} {item.title}（资助上限{item.amount_max:,}元，揭榜截止{timezone.localtime(item.closes_at):%Y-%m-%d %H:%M}）"
+        )
 
 
 class IndicatorsForm(forms.Form):

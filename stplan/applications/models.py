@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Unit
 from stplan.audit import AppendOnly
+from stplan.challenges.models import ChallengeItem
 from stplan.eligibility import labels
 from stplan.guides.models import Direction, Guide
 from stplan.workflow import Event, workflow_of
@@ -54,6 +55,15 @@ class Application(models.Model):
         verbose_name=_("推荐单位"),
     )
     title = models.CharField(_("项目名称"), max_length=200, blank=True)
+    # 揭榜挂帅: the 榜单 item the application answers, as its 揭榜方案 names it.
+    challenge_item = models.ForeignKey(
+        ChallengeItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("所揭榜单项目"),
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     form = models.JSONField(_("申报书填报内容"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("已提交版本数"), default=0)

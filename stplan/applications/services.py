@@ -75,7 +75,10 @@ def save_draft(*, application: Application, actor: User, data: MultiValueDict) -
     application.title = (data.get("basic-title") or "").strip()[:200]
     recommender = basic.cleaned_data.get("recommender") if basic.is_valid() else None
     application.recommender = recommender
-    application.save(update_fields=["form", "title", "recommender", "updated_at"])
+    challenge = dossier.forms.get("challenge")
+    if challenge is not None:
+        application.challenge_item = challenge.cleaned_data.get("item") if challenge.is_valid() else None
+    application.save(update_fields=["form", "title", "recommender", "challenge_item", "updated_at"])
     return dossier
 
 

@@ -92,6 +92,24 @@ class SubmittedAttachment(Part):
     size: int
 
 
+class ChallengeIndicator(Part):
+    metric: str
+    label: str
+    unit: str
+    required: int
+    committed: int
+
+
+class SubmittedChallenge(Part):
+    """揭榜挂帅: the 榜单 item answered and the 揭榜方案, as submitted."""
+
+    item: str
+    title: str
+    indicators: tuple[ChallengeIndicator, ...]
+    overall_plan: str
+    technical_route: str
+
+
 class SubmittedApplication(Part):
     schema_version: Literal[1] = SCHEMA_VERSION
     # The version this was read from.
@@ -129,6 +147,7 @@ class SubmittedApplication(Part):
     # 考核指标 committed: metric code → value.
     indicators: FrozenIntMapping
     attachments: tuple[SubmittedAttachment, ...]
+    challenge: SubmittedChallenge | None = None
 
     @property
     def units(self) -> tuple[SubmittedUnit, ...]:
@@ -203,6 +222,22 @@ def submitted_content(version: "ApplicationVersion") -> SubmittedApplication:
             )
             for a in snapshot.get("attachments") or ()
         ),
+        challenge=_challenge(facts.get("challenge")),
+    )
+
+
+def _challenge(answer: dict | None) -> SubmittedChallenge | None:
+    if not answer:
+        return None
+    return SubmittedChallenge(
+        item=answer.get("item") or "",
+        title=answer.get("title") or "",
+        indicators=tuple(
+            ChallengeIndicator(**{k: i.get(k) for k in ("metric", "label", "unit", "required", "committed")})
+            for i in answer.get("indicators") or ()
+        ),
+        overall_plan=answer.get("overall_plan") or "",
+        technical_route=answer.get("technical_route") or "",
     )
 
 

@@ -41,6 +41,17 @@ def _rows(prefix: str, rows: list[dict]) -> dict[str, list[str]]:
     return data
 
 
+def challenge_plan_form(*, item_pk: int, title: str = "伺服驱动芯片") -> dict[str, list[str]]:
+    """The 揭榜方案 section of a 申报书 answering 榜单 item `item_pk`."""
+    return {
+        "challenge-item": [str(item_pk)],
+        "challenge-overall_plan": [
+            f"{title}：首席专家组建跨单位团队，分芯片设计、工艺验证、整机集成三个课题攻关。"
+        ],
+        "challenge-technical_route": ["需求分解—架构设计—流片验证—整机适配—小批量试产。"],
+    }
+
+
 def application_form(
     *,
     today: date,

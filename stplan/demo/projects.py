@@ -15,12 +15,15 @@ def load_projects_demo(*, guide, admin: User) -> None:
     review_round = ReviewRound.objects.filter(guide=guide).first()
     if review_round is None or FundingPlan.objects.filter(guide=guide).exists():
         return
+    # Enough for every fundable application of the six 方向 (135万元) and the winning 揭榜
+    # team of 方向1 (200万元): with less, the optimiser funds many small projects instead.
     plan = funding.create_plan(
-        actor=admin, review_round=review_round, name="2022年度立项方案（定稿）", total_budget=800_000
+        actor=admin, review_round=review_round, name="2022年度立项方案（定稿）", total_budget=3_400_000
     )
     plan = funding.publicize(plan=plan, actor=admin, days=1)
     funding.finalize(plan=plan, actor=admin, now=plan.publicity_ends)  # the demo skips the wait
-    created = projects_of_plan(plan)
+    # The 揭榜 project is taken through its 军令状 by the 揭榜挂帅 demo.
+    created = [p for p in projects_of_plan(plan) if p.application.challenge_item_id is None]
     funding.create_plan(actor=admin, review_round=review_round, name="测算：预算50万元", total_budget=500_000)
     for index, project in enumerate(created):
         leader = project.application.leader

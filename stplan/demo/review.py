@@ -59,8 +59,8 @@ EXPERTS = [
 ]
 
 
-def load_review_demo(*, guide, admin: User, today) -> None:
-    load_review_defaults(guide=guide)
+def load_experts(*, admin: User) -> None:
+    """The demo's expert pool, which the 专家论证 of needs and the review round draw on."""
     fields = {f.code: f for f in FieldOfStudy.objects.all()}
     for username, name, unit, county, title, codes, keywords in EXPERTS:
         if Expert.objects.filter(user__username=username).exists():
@@ -82,6 +82,11 @@ def load_review_demo(*, guide, admin: User, today) -> None:
         )
         expert.user.set_password(PASSWORD)
         expert.user.save(update_fields=["password"])
+
+
+def load_review_demo(*, guide, admin: User, today) -> ReviewRound:
+    """The first review round, over six 方向 and 方向1's 揭榜 teams."""
+    load_review_defaults(guide=guide)
     review_round = ReviewRound.objects.filter(guide=guide).first()
     if review_round is None:
         review_round = ReviewRound.objects.create(
@@ -91,15 +96,21 @@ def load_review_demo(*, guide, admin: User, today) -> None:
             max_experts_per_unit=1,
             due_at=timezone.now() + timedelta(days=14),
         )
-        review_round.directions.set(guide.directions.filter(number__in=[22, 25, 36, 38, 15, 35]))
+        review_round.directions.set(guide.directions.filter(number__in=[1, 22, 25, 36, 38, 15, 35]))
         services.propose_assignment(review_round=review_round, actor=admin)
         services.publish(review_round=review_round, actor=admin)
         _some_scores(review_round)
+    return review_round
 
 
 def _some_scores(review_round: ReviewRound) -> None:
     """A few experts have already confirmed and scored, one has declared a conflict."""
-    tasks = list(Assignment.objects.filter(round=review_round).select_related("expert__user").order_by("pk"))
+    # The 揭榜 teams are scored in full by the 揭榜挂帅 demo.
+    tasks = list(
+        Assignment.objects.filter(round=review_round, application__challenge_item__isnull=True)
+        .select_related("expert__user")
+        .order_by("pk")
+    )
     for index, task in enumerate(tasks):
         expert_user = task.expert.user
         if index % 4 == 3:
@@ -118,7 +129,9 @@ def _some_scores(review_round: ReviewRound) -> None:
             recommendation="fund" if base > 0.75 else "may_fund",
             submit=True,
         )
-    task = Assignment.objects.filter(round=review_round, status=AssignmentStatus.PUBLISHED).first()
+    task = Assignment.objects.filter(
+        round=review_round, status=AssignmentStatus.PUBLISHED, application__challenge_item__isnull=True
+    ).first()
     if task is not None:
         services.declare_conflict(
             assignment=task,

@@ -14,8 +14,9 @@ from stplan.accounts import services as accounts
 from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services as applications
 from stplan.demo.builders import MINIMAL_PDF, application_form, credit_code, years_ago
+from stplan.demo.challenges import load_challenges_demo, score_challenge_teams, sign_pledges
 from stplan.demo.projects import load_projects_demo
-from stplan.demo.review import load_review_demo
+from stplan.demo.review import load_experts, load_review_demo
 from stplan.guides.models import Direction, Guide
 from stplan.guides.services import load_guide
 from stplan.review.defaults import load_review_defaults
@@ -192,8 +193,20 @@ def load_demo() -> list[tuple[str, str]]:
     }
     load_review_defaults(guide=guide)
     _applications(guide, units, unit_admins, leaders, admin, now.date())
-    load_review_demo(guide=guide, admin=admin, today=now.date())
+    load_experts(admin=admin)
+    load_challenges_demo(
+        guide=guide,
+        admin=admin,
+        units=units,
+        unit_admins=unit_admins,
+        leaders=leaders,
+        officer=_officer(guide.directions.get(number=1)),
+        today=now.date(),
+    )
+    review_round = load_review_demo(guide=guide, admin=admin, today=now.date())
+    score_challenge_teams(review_round=review_round)
     load_projects_demo(guide=guide, admin=admin)
+    sign_pledges(admin=admin)
     return accounts_table()
 
 

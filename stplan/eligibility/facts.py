@@ -154,6 +154,29 @@ class Outcomes(Fact):
     product_annual_sales: Yuan | None = None
 
 
+class ChallengeIndicator(Fact):
+    """One indicator of a 榜单 item beside what the 揭榜方案 commits to."""
+
+    metric: StrictStr
+    label: StrictStr
+    unit: StrictStr
+    required: Annotated[StrictInt, Field(ge=0)]
+    committed: Annotated[StrictInt, Field(ge=0)] = 0
+
+
+class ChallengeAnswer(Fact):
+    """The 榜单 item an application answers (揭榜) and its 揭榜方案, as submitted."""
+
+    item: StrictStr
+    title: StrictStr
+    # Published and in its 揭榜 period when the application was submitted.
+    open: StrictBool
+    amount_max: Yuan | None = None
+    indicators: Annotated[tuple[ChallengeIndicator, ...], Field(strict=False)] = ()
+    overall_plan: StrictStr = ""
+    technical_route: StrictStr = ""
+
+
 class Application(Fact):
     id: StrictStr
     direction: StrictInt
@@ -172,6 +195,7 @@ class Application(Fact):
     attachments: Annotated[frozenset[AttachmentCode], Field(strict=False)] = frozenset()
     recommended_by: StrictStr | None = None
     recommended_by_kind: RecommenderKind | None = None
+    challenge: ChallengeAnswer | None = None
 
     @property
     def units(self) -> tuple[Organization, ...]:

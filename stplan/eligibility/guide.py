@@ -120,6 +120,23 @@ class Payments(Data):
         return self
 
 
+class Challenge(Data):
+    """揭榜挂帅: the 方向's 榜单 is made from enterprises' technology needs after 专家论证, and
+    every application answers one 榜单 item under its 首席专家 and signs a 军令状."""
+
+    # Where the guide says the 榜单 is published separately (cited by findings about the item).
+    list_clause: str
+    # Where the guide sets 首席专家负责制, the 揭榜方案 and the 军令状.
+    leader_clause: str
+    # The 优势产业 whose enterprises are asked for needs; None: the bureau names it with the call.
+    industry: str | None = None
+    # Winners per 榜单 item unless the bureau sets another number on the item.
+    winners_per_item: StrictInt = Field(default=1, ge=1)
+    # What the 军令状 names as the consequences of missing the item's indicators.
+    consequences: tuple[str, ...]
+    interpretation: str | None = None
+
+
 class Direction(Data):
     number: int
     title: str
@@ -146,6 +163,7 @@ class Direction(Data):
     # The funding line this 方向 pays from, named alike in every year's guide, so that repeat
     # funding is recognised across years (not_funded_before); None: the 方向 by its title.
     policy: str | None = None
+    challenge: Challenge | None = None
 
     @property
     def funding_line(self) -> str:

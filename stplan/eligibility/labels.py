@@ -108,6 +108,8 @@ RULE_KINDS = {
     "core_senior_share": "核心成员正高职称比例",
     "priority": "优先支持（提示）",
     "officer_verify": "科室核实（提示）",
+    "challenge_item": "揭榜挂帅：所揭榜单项目",
+    "challenge_plan": "揭榜挂帅：揭榜方案",
     "per_unit_limit": "每个单位限报项数",
     "per_county_limit": "每个县限报项数",
 }

@@ -692,6 +692,59 @@ class NotFundedBefore(Rule):
         return tuple(found)
 
 
+class ChallengeItem(Rule):
+    """揭榜挂帅: the application names a published 榜单 item, open for 揭榜, and asks no more
+    than the item's funding cap."""
+
+    kind: Literal["challenge_item"]
+
+    def problem(self, app, direction):
+        answer = app.challenge
+        if answer is None:
+            return "本方向实行“揭榜挂帅”，申报须在“揭榜方案”中选择所揭的榜单项目。"
+        if not answer.open:
+            return f"所揭榜单项目“{answer.item} {answer.title}”未发布、已撤榜或不在揭榜期内，不能揭榜。请选择正在揭榜的榜单项目。"
+        # A cap no lower than the 方向's own is the 资助金额 check's to enforce.
+        below_direction = direction.amount_max is None or (answer.amount_max or 0) < direction.amount_max
+        if answer.amount_max is not None and below_direction and app.funding.requested > answer.amount_max:
+            return (
+                f"申请市财政资助{labels.yuan(app.funding.requested)}，超过榜单项目“{answer.item}”的资助上限"
+                f"{labels.yuan(answer.amount_max)}。请按榜单调整申请金额。"
+            )
+        return None
+
+
+class ChallengePlan(Rule):
+    """首席专家负责制: the 揭榜方案 states the 整体研究方案 and 技术路线 and commits to at
+    least every indicator of the 榜单 item."""
+
+    kind: Literal["challenge_plan"]
+
+    def problem(self, app, direction):
+        answer = app.challenge
+        if answer is None:
+            return None
+        missing = [
+            label
+            for label, text in (("整体研究方案", answer.overall_plan), ("技术路线", answer.technical_route))
+            if not text.strip()
+        ]
+        if missing:
+            return f"揭榜方案须由首席专家提出{'、'.join(missing)}，现未填写。"
+        short = [
+            f"{i.label}承诺{i.committed}{i.unit}，榜单要求不少于{i.required}{i.unit}"
+            for i in answer.indicators
+            if i.committed < i.required
+        ]
+        if short:
+            return (
+                "揭榜方案的具体考核指标须不低于榜单项目的指标："
+                + "；".join(short)
+                + "。请在“考核指标”中补足。"
+            )
+        return None
+
+
 class BatchLimit(Rule):
     """每个单位限报N项 / 每县仅限N项, counted in submission order by the engine."""
 
@@ -768,6 +821,8 @@ AnyRule = Annotated[
     | CoreSeniorShare
     | Priority
     | OfficerVerify
+    | ChallengeItem
+    | ChallengePlan
     | PerUnitLimit
     | PerCountyLimit
     | NotFundedBefore

@@ -2,7 +2,8 @@
 
 A 0/1 programme solved exactly by OR-Tools CP-SAT: each candidate is in or out at its
 amount (officers set amounts; the optimiser picks); limits are the 方向's 拟立项数, the
-子类 quotas (方向39), the 类别 caps, the overall budget and optional 科室 budgets. The
+子类 quotas (方向39), the winners of each 榜单 item (揭榜挂帅) and its funding cap, the 类别
+caps, the overall budget and optional 科室 budgets. The
 objective is the total score, or the score-weighted amount. For each candidate left out,
 `explain` names the limits that keep it out.
 """
@@ -25,6 +26,8 @@ class Candidate:
     fundable_max: int
     track: str | None = None
     forced: bool | None = None  # officer's pick: True in, False out, None free
+    # 揭榜挂帅: the code of the 榜单 item the application answers.
+    item: str | None = None
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Limits:
     track_quota: dict[tuple[int, str], int] = field(default_factory=dict)
     category_cap: dict[str, int] = field(default_factory=dict)
     track_amount_max: dict[tuple[int, str], int] = field(default_factory=dict)
+    # 榜单 item code → how many teams may win it, and its funding cap.
+    item_quota: dict[str, int] = field(default_factory=dict)
+    item_amount_max: dict[str, int] = field(default_factory=dict)
     budget: int | None = None
     section_budgets: dict[str, int] = field(default_factory=dict)
     min_score: float = 0.0
@@ -58,6 +64,9 @@ def fundable(c: Candidate, limits: Limits) -> list[str]:
     cap = limits.track_amount_max.get((c.direction, c.track)) if c.track else None
     if cap is not None and c.amount > cap:
         problems.append(f"拟资助金额{c.amount:,}元超过该子类上限{cap:,}元")
+    item_cap = limits.item_amount_max.get(c.item) if c.item else None
+    if item_cap is not None and c.amount > item_cap:
+        problems.append(f"拟资助金额{c.amount:,}元超过榜单项目{c.item}的资助上限{item_cap:,}元")
     if c.score is None:
         problems.append("尚无专家评审得分")
     elif c.score < limits.min_score:
@@ -111,16 +120,19 @@ def solve(
 
 
 def _groups(candidates, limits):
-    by_direction, by_track, by_category = {}, {}, {}
+    by_direction, by_track, by_category, by_item = {}, {}, {}, {}
     for c in candidates:
         by_direction.setdefault(c.direction, []).append(c)
         by_category.setdefault(c.category, []).append(c)
         if c.track:
             by_track.setdefault((c.direction, c.track), []).append(c)
+        if c.item:
+            by_item.setdefault(c.item, []).append(c)
     return [
         (by_direction, limits.direction_quota.get),
         (by_track, limits.track_quota.get),
         (by_category, limits.category_cap.get),
+        (by_item, limits.item_quota.get),
     ]
 
 
@@ -128,7 +140,7 @@ def violations(candidates: list[Candidate], limits: Limits, selected: set[int]) 
     """Every limit the picked set breaks, in Chinese; empty when the set is within them."""
     chosen = [c for c in candidates if c.key in selected]
     problems = [f"{c.key}：{p}" for c in chosen for p in fundable(c, limits)]
-    labels = ("方向{}拟立项数", "方向{0[0]}子类“{0[1]}”项数", "类别“{}”项数")
+    labels = ("方向{}拟立项数", "方向{0[0]}子类“{0[1]}”项数", "类别“{}”项数", "榜单项目{}揭榜团队数")
     for (groups, cap_of), label in zip(_groups(chosen, limits), labels, strict=True):
         for group_key, members in groups.items():
             cap = cap_of(group_key)
@@ -147,9 +159,11 @@ def violations(candidates: list[Candidate], limits: Limits, selected: set[int]) 
 def explain(candidates: list[Candidate], limits: Limits, selected: set[int]) -> dict[int, list[str]]:
     """For each candidate left out: the limits that adding it alone would break."""
     chosen = [c for c in candidates if c.key in selected]
-    count_direction, count_track, count_category = {}, {}, {}
+    count_direction, count_track, count_category, count_item = {}, {}, {}, {}
     for c in chosen:
         count_direction[c.direction] = count_direction.get(c.direction, 0) + 1
+        if c.item:
+            count_item[c.item] = count_item.get(c.item, 0) + 1
         count_category[c.category] = count_category.get(c.category, 0) + 1
         if c.track:
             count_track[(c.direction, c.track)] = count_track.get((c.direction, c.track), 0) + 1
@@ -170,6 +184,9 @@ def explain(candidates: list[Candidate], limits: Limits, selected: set[int]) -> 
         track_quota = limits.track_quota.get((c.direction, c.track)) if c.track else None
         if track_quota is not None and count_track.get((c.direction, c.track), 0) >= track_quota:
             found.append(f"方向{c.direction}该子类已满（{track_quota}项）")
+        item_quota = limits.item_quota.get(c.item) if c.item else None
+        if item_quota is not None and count_item.get(c.item, 0) >= item_quota:
+            found.append(f"榜单项目{c.item}拟支持{item_quota}个揭榜团队，已由得分更高的团队揭榜")
         cap = limits.category_cap.get(c.category)
         if cap is not None and count_category.get(c.category, 0) >= cap:
             found.append(f"类别“{c.category}”已满（{cap}项）")

@@ -10,6 +10,7 @@ from stplan.applications.models import Status
 from stplan.applications.selectors import latest_contents
 from stplan.applications.services import fund_application
 from stplan.applications.submission import SubmittedApplication
+from stplan.challenges.models import ChallengeItem
 from stplan.eligibility.guide import load_guide_data
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
@@ -131,11 +132,14 @@ def limits(plan: FundingPlan) -> optimizer.Limits:
     for c in guide.categories:
         if c.max_projects is not None:
             result.category_cap[f"{c.programme}/{c.name}"] = c.max_projects
+    for item in ChallengeItem.objects.filter(direction__guide=plan.guide):
+        result.item_quota[item.code] = item.winners
+        result.item_amount_max[item.code] = item.amount_max
     return result
 
 
 def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
-    items = list(plan.items.select_related("application__direction__category"))
+    items = list(plan.items.select_related("application__direction__category", "application__challenge_item"))
     contents = latest_contents([item.application for item in items])
     result = []
     for item in items:
@@ -153,6 +157,7 @@ def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
                 fundable_max=item.fundable_max,
                 track=track,
                 forced=item.forced,
+                item=item.application.challenge_item.code if item.application.challenge_item else None,
             )
         )
     return result

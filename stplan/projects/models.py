@@ -235,7 +235,9 @@ class CreditRecord(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_records"
     )
     kind = models.CharField(
-        _("类型"), max_length=20, choices=[("failed", _("验收不通过")), ("abandoned", _("终止实施"))]
+        _("类型"),
+        max_length=20,
+        choices=[("failed", _("验收不通过")), ("abandoned", _("终止实施")), ("pledge", _("未履行军令状"))],
     )
     note = models.TextField(_("说明"))
     recorded_at = models.DateTimeField(auto_now_add=True)

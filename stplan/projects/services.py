@@ -477,7 +477,7 @@ def decide_acceptance(*, project: Project, actor: User, decision: str, reason: s
         else:
             _cancel_unpaid(project, actor, label)
         if decision == "failed":
-            _record_credit(project, "failed", reason)
+            record_credit(project, "failed", reason)
     return acceptance
 
 
@@ -562,12 +562,13 @@ def terminate(*, project: Project, actor: User, reason: str) -> Project:
     with transaction.atomic():
         project = perform(project, "terminate", actor=actor, reason=reason)
         _cancel_unpaid(project, actor, "终止实施")
-        _record_credit(project, "abandoned", reason)
+        record_credit(project, "abandoned", reason)
     return project
 
 
-def _record_credit(project: Project, kind: str, note: str) -> None:
-    """信用记录 against the unit and the 负责人 of a failed or abandoned project."""
+def record_credit(project: Project, kind: str, note: str) -> None:
+    """信用记录 against the unit and the 负责人 of a failed or abandoned project, or of a
+    broken 军令状."""
     CreditRecord.objects.create(
         project=project,
         unit=project.application.lead_unit,

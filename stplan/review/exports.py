@@ -26,6 +26,8 @@ def ranking_xlsx(review_round, standings) -> bytes:
             "分歧较大",
             "已评/应评",
             "建议资助票数",
+            "所揭榜单项目",
+            "榜单项目内排名",
         ],
     )
     for cell in sheet[1]:
@@ -48,6 +50,8 @@ def ranking_xlsx(review_round, standings) -> bytes:
                 "是" if row.disagreement else "",
                 f"{len(row.totals)}/{row.expected}",
                 row.fund_votes,
+                a.challenge_item.code if a.challenge_item else "",
+                row.rank_in_item,
             ],
         )
     buffer = BytesIO()

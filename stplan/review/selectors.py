@@ -32,7 +32,7 @@ def round_applications(review_round: ReviewRound, *, funded: bool = False) -> Qu
         Application.objects.filter(
             guide=review_round.guide, status__in=statuses, direction__in=review_round.directions.all()
         )
-        .select_related("direction", "direction__category", "lead_unit", "leader")
+        .select_related("direction", "direction__category", "lead_unit", "leader", "challenge_item")
         .order_by("direction__number", "pk")
     )
 
@@ -123,6 +123,8 @@ class Standing:
     disagreement: bool = False
     rank_in_direction: int | None = None
     rank_in_category: int | None = None
+    # 揭榜挂帅: the teams answering one 榜单 item are ranked against each other.
+    rank_in_item: int | None = None
 
     @property
     def fund_votes(self) -> int:
@@ -165,16 +167,17 @@ def standings(review_round: ReviewRound) -> list[Standing]:
         row.spread = statistics.pstdev(row.totals) if len(row.totals) >= 2 else None
         row.disagreement = row.spread is not None and row.spread >= review_round.disagreement_threshold
     ordered = sorted(rows.values(), key=_ranking_key)
-    for key_name, attr in (("direction", "rank_in_direction"), ("category", "rank_in_category")):
+    groups = (
+        ("rank_in_direction", lambda a: a.direction_id),
+        ("rank_in_category", lambda a: a.direction.category_id),
+        ("rank_in_item", lambda a: a.challenge_item_id),
+    )
+    for attr, group_of in groups:
         counters: dict[int, int] = {}
         for row in ordered:
-            if row.score is None:
+            group = group_of(row.application)
+            if row.score is None or group is None:
                 continue
-            group = (
-                row.application.direction_id
-                if key_name == "direction"
-                else row.application.direction.category_id
-            )
             counters[group] = counters.get(group, 0) + 1
             setattr(row, attr, counters[group])
     return ordered

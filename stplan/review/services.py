@@ -161,7 +161,7 @@ def build_matrices(review_round: ReviewRound) -> Matrices:
     contents = [by_pk[a.pk] for a in applications]
     text = affinity.text_affinity(
         [selectors.application_text(c) for c in contents],
-        [_expert_text(e) for e in experts],
+        [expert_text(e) for e in experts],
     )
     fields = _application_fields(contents)
     bonus = affinity.field_bonus(
@@ -214,7 +214,8 @@ def conflicts(applications, contents, experts) -> tuple[np.ndarray, dict[tuple[i
     return allowed, reasons
 
 
-def _expert_text(expert: Expert) -> str:
+def expert_text(expert: Expert) -> str:
+    """What an expert is matched by: fields, keywords, profile and past work."""
     fields = " ".join(str(f) for f in expert.fields.all())
     return "\n".join([fields, expert.keywords, expert.profile, expert.past_work])
 

@@ -19,7 +19,7 @@ def test_load_demo_loads_guide_and_admin_account_idempotently(capsys):
         assert authenticate(username=username, password="stplan-demo").username == username
     out = capsys.readouterr().out
     assert "所有演示账号的密码均为：stplan-demo" in out
-    assert Application.objects.count() == 15
+    assert Application.objects.count() == 17  # 15 across the 方向 and 2 揭榜 teams of 方向1
 
 
 @pytest.mark.django_db
@@ -60,3 +60,22 @@ def test_load_guide_command_reports_unknown_guide_in_chinese():
 
     with pytest.raises(CommandError, match="没有名为 guilin-1999 的申报指南"):
         call_command("load_guide", "guilin-1999")
+
+
+@pytest.mark.django_db
+def test_load_demo_runs_challenge_from_need_to_signed_pledge():
+    from stplan.appraisals.models import PanelOpinion
+    from stplan.challenges.models import ChallengeItem, ListVersion, Need
+    from stplan.pledges.models import Pledge
+
+    call_command("load_demo")
+
+    item = ChallengeItem.objects.get()
+    teams = Application.objects.filter(challenge_item=item).order_by("pk")
+    pledge = Pledge.objects.get()
+    assert set(Need.objects.values_list("status", flat=True)) == {"listed", "declined", "merged", "returned"}
+    assert list(PanelOpinion.objects.order_by("pk").values_list("recommended", flat=True)) == [True, False]
+    assert (item.status, ListVersion.objects.count()) == ("published", 1)
+    assert list(teams.values_list("status", flat=True)) == ["funded", "passed"]
+    assert (pledge.project.application, pledge.status) == (teams[0], "signed")
+    assert pledge.project.contract.status == "approved"

@@ -67,10 +67,38 @@ def enterprise(**overrides) -> dict:
     return OrganizationData(**overrides)
 
 
+def challenge_answer(**overrides) -> dict:
+    """A 揭榜方案 answering an open 榜单 item whose indicators it meets (方向1)."""
+    return {
+        "item": "JB2022-01-01",
+        "title": "高性能伺服驱动芯片",
+        "open": True,
+        "amount_max": 8_000_000,
+        "indicators": [
+            {
+                "metric": "major_breakthrough",
+                "label": "产业重大技术突破",
+                "unit": "项",
+                "required": 3,
+                "committed": 3,
+            },
+            {"metric": "new_product", "label": "新产品", "unit": "个", "required": 4, "committed": 5},
+        ],
+        "overall_plan": "整体研究方案",
+        "technical_route": "技术路线",
+        **overrides,
+    }
+
+
 def _profile(n: int) -> dict:
     """What 方向n's own 申报要求 ask of an application, beyond 年限 and 金额."""
     profiles = {
-        1: {"attachments": ["financial_statements"], "partners": [university()], "subprojects": 6},
+        1: {
+            "attachments": ["financial_statements"],
+            "partners": [university()],
+            "subprojects": 6,
+            "challenge": challenge_answer(),
+        },
         2: {
             "recommended_by": "桂林市七星区科学技术局",
             "attachments": ["county_recommendation", "audit_report"],

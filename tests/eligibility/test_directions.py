@@ -14,6 +14,7 @@ from tests.eligibility.builders import (
     TRANSFER_ATTACHMENTS,
     YEARS,
     YOUTH_ATTACHMENTS,
+    challenge_answer,
     eligible,
     enterprise,
     errors,
@@ -122,6 +123,41 @@ INELIGIBLE = [
     pytest.param(1, {"subprojects": 7}, "max_subprojects", "方向1 申报要求3", id="1-subprojects"),
     pytest.param(
         1, {"partners": [university() for _ in range(8)]}, "max_units", "方向1 申报要求3", id="1-units"
+    ),
+    pytest.param(1, {"challenge": None}, "challenge_item", "方向1 申报要求1", id="1-no-challenge-item"),
+    pytest.param(
+        1,
+        {"challenge": challenge_answer(open=False)},
+        "challenge_item",
+        "方向1 申报要求1",
+        id="1-item-closed",
+    ),
+    pytest.param(
+        1,
+        {"challenge": challenge_answer(amount_max=5_000_000)},
+        "challenge_item",
+        "方向1 申报要求1",
+        id="1-above-item-cap",
+    ),
+    pytest.param(
+        1,
+        {"challenge": challenge_answer(technical_route=" ")},
+        "challenge_plan",
+        "方向1 申报要求2",
+        id="1-no-technical-route",
+    ),
+    pytest.param(
+        1,
+        {
+            "challenge": challenge_answer(
+                indicators=[
+                    {"metric": "new_product", "label": "新产品", "unit": "个", "required": 4, "committed": 3}
+                ]
+            )
+        },
+        "challenge_plan",
+        "方向1 申报要求2",
+        id="1-below-item-indicator",
     ),
     pytest.param(
         2, {"recommended_by": None}, "recommendation_required", "方向2 申报要求2", id="2-no-recommender"

@@ -34,6 +34,7 @@ def instances(draw):
             amount=draw(st.sampled_from([30_000, 100_000, 200_000, 300_000])),
             fundable_max=draw(st.sampled_from([0, 100_000, 300_000])),
             track=draw(st.sampled_from([None, "clinical", "key_specialty"])),
+            item=draw(st.sampled_from([None, "JB-01", "JB-02"])),
         )
         for i in range(n)
     ]
@@ -45,6 +46,8 @@ def instances(draw):
         budget=draw(st.sampled_from([None, 200_000, 500_000, 1_000_000])),
         section_budgets=draw(st.sampled_from([{}, {"高新技术科": 300_000}])),
         min_score=draw(st.sampled_from([0, 60, 80])),
+        item_quota={"JB-01": 1, "JB-02": draw(st.integers(0, 2))},
+        item_amount_max={"JB-01": draw(st.sampled_from([100_000, 300_000]))},
     )
     return candidates, limits
 
@@ -146,3 +149,37 @@ def test_objective_choice_changes_the_pick(objective):
 def test_candidate_without_a_score_is_left_out_with_that_reason():
     plan = solve([_c(1, score=None)], Limits())
     assert plan.reasons == {1: ["尚无专家评审得分"]}
+
+
+def _team(key, score, item="JB-01", amount=100_000):
+    return Candidate(
+        key=key, direction=1, category="攻坚", section="发展规划与科技监督科", score=score,
+        amount=amount, fundable_max=8_000_000, item=item,
+    )  # fmt: skip
+
+
+def test_optimiser_funds_at_most_the_item_winners_best_first():
+    teams = [_team(1, 80), _team(2, 90), _team(3, 85)]
+    limits = Limits(item_quota={"JB-01": 1})
+
+    plan = solve(teams, limits)
+
+    assert plan.selected == {2}
+    assert plan.reasons[3] == ["榜单项目JB-01拟支持1个揭榜团队，已由得分更高的团队揭榜"]
+
+
+def test_optimiser_refuses_amount_above_item_cap():
+    limits = Limits(item_amount_max={"JB-01": 50_000})
+
+    plan = solve([_team(1, 90)], limits)
+
+    assert plan.selected == set()
+    assert plan.reasons[1] == ["拟资助金额100,000元超过榜单项目JB-01的资助上限50,000元"]
+
+
+def test_violations_names_item_over_its_winners():
+    teams = [_team(1, 80), _team(2, 90)]
+
+    assert violations(teams, Limits(item_quota={"JB-01": 1}), {1, 2}) == [
+        "榜单项目JB-01揭榜团队数超出：2项，上限1项"
+    ]

@@ -10,3 +10,12 @@ def _fast_passwords_and_private_media(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Rate-limit counters live in the cache: each test starts with none.
     cache.clear()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, through 两步验证 as the admin site requires."""
+    from tests.world import pass_two_step  # conftest is read before Django's apps are ready
+
+    pass_two_step(client, admin_user)
+    return client

@@ -27,6 +27,8 @@ def scan(*, guide: Guide, actor: User, threshold: float | None = None) -> ScanRu
     threshold = settings.STPLAN_SIMILARITY_THRESHOLD if threshold is None else threshold
     started = time.perf_counter()
     with transaction.atomic():
+        # One run of a batch at a time: two would both create the pairs they find.
+        Guide.objects.select_for_update().filter(pk=guide.pk).first()
         applications = list(selectors.compared_applications().select_related("guide"))
         versions = selectors.latest_versions(applications)
         applications = [a for a in applications if a.pk in versions]

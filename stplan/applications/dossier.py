@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from stplan.applications import forms as f
 from stplan.applications.models import Application
+from stplan.challenges.models import in_guide_order
 from stplan.eligibility import facts
 from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.guide import load_guide_data
@@ -226,8 +227,7 @@ class Dossier:
                     "required": n,
                     "committed": committed.get(code, 0),
                 }
-                for code, n in item.targets.items()
-                if code in metrics
+                for code, n in in_guide_order(item.targets, metrics)
             ],
             "overall_plan": answer["overall_plan"],
             "technical_route": answer["technical_route"],

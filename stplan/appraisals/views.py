@@ -11,7 +11,7 @@ from stplan.appraisals import selectors, services
 from stplan.appraisals.forms import OpinionForm, PanelForm, ReasonForm, TaskForm
 from stplan.appraisals.models import TaskStatus
 from stplan.appraisals.workflow import PANEL
-from stplan.challenges.models import Need
+from stplan.challenges.models import Need, in_guide_order
 from stplan.errors import ServiceError
 from stplan.workflow import history
 
@@ -103,7 +103,7 @@ def task_detail(request, pk: int):
             return redirect("appraisals:mine")
     need = task.need
     metrics = need.call.direction.guide.spec.metrics
-    targets = [(metrics[k].label, v, metrics[k].unit) for k, v in need.targets.items() if k in metrics]
+    targets = [(metrics[k].label, v, metrics[k].unit) for k, v in in_guide_order(need.targets, metrics)]
     context = {
         "task": task,
         "need": need,

@@ -17,6 +17,11 @@ from stplan.guides.models import Direction
 from stplan.workflow import Event
 
 
+def in_guide_order(targets: dict[str, int], metrics: dict) -> list[tuple[str, int]]:
+    """Indicators in the order the guide lists its metrics: PostgreSQL's jsonb keeps no key order."""
+    return [(code, targets[code]) for code in metrics if code in targets]
+
+
 class NeedCall(models.Model):
     """需求征集: which 优势产业's enterprises are asked for needs of a 方向, and when."""
 

@@ -14,6 +14,7 @@ from stplan.challenges.models import (
     Need,
     NeedCall,
     NeedStatus,
+    in_guide_order,
 )
 from stplan.eligibility.guide import Direction as DirectionSpec
 from stplan.eligibility.labels import yuan
@@ -233,8 +234,7 @@ def item_snapshot(item: ChallengeItem) -> dict:
         "unit": item.need.unit.name,
         "targets": [
             {"metric": code, "label": metrics[code].label, "unit": metrics[code].unit, "min": n}
-            for code, n in item.targets.items()
-            if code in metrics
+            for code, n in in_guide_order(item.targets, metrics)
         ],
         "target_text": item.target_text,
         "amount_max": item.amount_max,

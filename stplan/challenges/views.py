@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from stplan.challenges import selectors, services
 from stplan.challenges.forms import ItemForm, NeedForm, ReasonForm, targets_of
-from stplan.challenges.models import ItemStatus, Need, NeedCall, NeedStatus
+from stplan.challenges.models import ItemStatus, Need, NeedCall, NeedStatus, in_guide_order
 from stplan.challenges.workflow import ITEM, NEED
 from stplan.errors import ServiceError
 from stplan.guides.selectors import direction_by_number, guide_by_slug
@@ -83,7 +83,7 @@ def need_detail(request, pk: int):
     context = {
         "need": need,
         "form": form,
-        "targets": [(metrics[k].label, v, metrics[k].unit) for k, v in need.targets.items() if k in metrics],
+        "targets": [(metrics[k].label, v, metrics[k].unit) for k, v in in_guide_order(need.targets, metrics)],
         "actions": [
             (a, NEED.transitions[a].label) for a in NEED.available(need, request.user) if a != "list"
         ],

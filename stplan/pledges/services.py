@@ -6,6 +6,7 @@ import json
 
 from stplan.accounts.models import User
 from stplan.applications.selectors import latest_content
+from stplan.challenges.models import in_guide_order
 from stplan.errors import ServiceError
 from stplan.pledges.models import Pledge, PledgeStatus
 from stplan.pledges.workflow import PLEDGE
@@ -39,8 +40,7 @@ def pledge_content(project: Project) -> dict:
                 "required": required,
                 "committed": max(committed.get(code, 0), required),
             }
-            for code, required in item.targets.items()
-            if code in metrics
+            for code, required in in_guide_order(item.targets, metrics)
         ],
         "overall_plan": answer.overall_plan if answer else "",
         "technical_route": answer.technical_route if answer else "",

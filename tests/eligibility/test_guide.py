@@ -10,7 +10,10 @@ import yaml
 from pydantic import ValidationError
 
 from stplan.eligibility import labels
+from stplan.eligibility.engine import check_application
+from stplan.eligibility.facts import Application
 from stplan.eligibility.guide import Guide, GuideDataError, load_guide_data
+from tests.eligibility.builders import challenge_answer, eligible
 
 GUIDE = load_guide_data("guilin-2022")
 TEXT = (resources.files("stplan.eligibility") / "data" / "guilin-2022.txt").read_text(encoding="utf-8")
@@ -257,3 +260,33 @@ def test_load_guide_data_refuses_a_name_no_guide_file_can_have(slug):
     # A name past the file system's limit used to escape as OSError (an HTTP 500 from the API).
     with pytest.raises(GuideDataError, match="的申报指南（现有：guilin-2022）"):
         load_guide_data(slug)
+
+
+def test_guide_switches_challenge_on_for_direction_one_only():
+    assert [d.number for d in GUIDE.directions if d.challenge is not None] == [1]
+    assert GUIDE.direction(1).challenge.list_clause == "申报要求1"
+
+
+def test_another_direction_switched_to_challenge_in_its_data_is_checked_by_the_same_rules():
+    raw = {**RAW, "directions": [dict(d) for d in RAW["directions"]]}
+    six = next(d for d in raw["directions"] if d["number"] == 6)
+    six["challenge"] = {
+        "list_clause": "申报要求1",
+        "leader_clause": "申报要求1",
+        "consequences": ["记入信用记录"],
+    }
+    six["rules"] = [*six["rules"], {"kind": "challenge_item", "clause": "申报要求1"}]
+    guide = Guide.model_validate(raw)
+    data = eligible(6)
+
+    without = check_application(Application.model_validate(data), guide)
+    answered = check_application(
+        Application.model_validate({**data, "challenge": challenge_answer(amount_max=100)}), guide
+    )
+
+    assert [(f.rule, f.clause) for f in without.findings if f.severity == "error"] == [
+        ("challenge_item", "方向6 申报要求1")
+    ]
+    assert [f.message for f in answered.findings if f.rule == "challenge_item"] == [
+        "申请市财政资助30万元，超过榜单项目“JB2022-01-01”的资助上限100元。请按榜单调整申请金额。"
+    ]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from stplan import health
 from stplan.applications import views as application_views
 from stplan.history import history_page
 
@@ -14,6 +15,8 @@ def home(request):
 
 urlpatterns = [
     path("", home),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("workspace/", application_views.workspace, name="workspace"),
     path("history/<str:kind>/<int:pk>/", history_page, name="history"),
     path("i18n/", include("django.conf.urls.i18n")),

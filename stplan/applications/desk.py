@@ -13,6 +13,7 @@ from stplan.applications.submission import submitted_content
 from stplan.eligibility import labels
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
+from stplan.listing import listing
 from stplan.web import xlsx_response
 
 
@@ -28,15 +29,15 @@ def desk(request):
     directions = Direction.objects.filter(accepts_applications=True)
     if request.user.section:
         directions = directions.filter(section=request.user.section)
-    shown = list(applications[:500])
-    results = selectors.rechecks(shown)
-    rows = [(a, results[a.pk]) for a in shown]
+    shown = listing(request, applications, sorts=selectors.APPLICATION_SORTS)
+    results = selectors.rechecks(shown.rows)
+    rows = [(a, results[a.pk]) for a in shown.rows]
     return render(
         request,
         "applications/desk.html",
         {
             "rows": rows,
-            "total": applications.count(),
+            "listing": shown,
             "params": request.GET,
             "programmes": sorted({d.category.programme for d in directions.select_related("category")}),
             "directions": directions,

@@ -69,7 +69,21 @@ def listing(
     if sort not in sorts:
         sort = next(iter(sorts))
     queryset = queryset.order_by(*sorts[sort].order_by)
-    page = Paginator(queryset, per_page).get_page(params.get("page"))
+    return _page(params, queryset, sorts, sort, q, per_page)
+
+
+def listing_of_rows(request, rows: list, *, matches: Callable[[object, str], bool], per_page: int = PER_PAGE):
+    """A page of rows computed in Python in an order of their own (a ranking): searched by
+    `matches(row, q)`, not re-sorted."""
+    params = request.GET
+    q = str(params.get("q", "")).strip()[:100]
+    if q:
+        rows = [row for row in rows if matches(row, q)]
+    return _page(params, rows, {}, "", q, per_page)
+
+
+def _page(params, rows, sorts, sort, q, per_page) -> Listing:
+    page = Paginator(rows, per_page).get_page(params.get("page"))
     kept = params.copy()
     kept.pop("page", None)
     return Listing(page=page, sorts=sorts, sort=sort, q=q, kept=kept.urlencode())

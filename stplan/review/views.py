@@ -7,14 +7,22 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stplan.applications.dossier import Dossier, display_sections
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
+from stplan.listing import Sort, listing, listing_of_rows
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
 from stplan.review.models import Assignment, AssignmentStatus, ConflictKind, Expert
 from stplan.web import object_id, xlsx_response
+
+EXPERT_SORTS = {
+    "added": Sort(_("登记先后"), ("pk",)),
+    "name": Sort(_("姓名"), ("user__full_name", "pk")),
+    "unit": Sort(_("工作单位"), ("unit_name", "pk")),
+}
 
 
 def _staff(request):
@@ -40,7 +48,8 @@ def experts(request):
         else:
             messages.success(request, f"导入完成：新增{result.created}名，更新{result.updated}名。")
         return redirect("review:experts")
-    return render(request, "review/experts.html", {"experts": pool[:500], "total": pool.count(), "q": q})
+    shown = listing(request, pool, sorts=EXPERT_SORTS)
+    return render(request, "review/experts.html", {"experts": shown.rows, "listing": shown, "q": q})
 
 
 @login_required
@@ -223,7 +232,15 @@ def ranking(request, pk):
     standings = selectors.standings(review_round)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.ranking_xlsx(review_round, standings), "ranking.xlsx")
-    return render(request, "review/ranking.html", {"round": review_round, "standings": standings})
+    shown = listing_of_rows(
+        request,
+        standings,
+        matches=lambda row, q: q in row.application.number or q in row.application.title,
+        per_page=100,
+    )
+    return render(
+        request, "review/ranking.html", {"round": review_round, "standings": shown.rows, "listing": shown}
+    )
 
 
 @login_required

@@ -146,19 +146,26 @@ def standings(review_round: ReviewRound) -> list[Standing]:
     Ties are broken, in order, by the higher median, then more 建议资助, then the earlier
     first submission, then the 申报编号: each rule a bureau can state and check by hand.
     """
-    rows = {a.pk: Standing(application=a) for a in round_applications(review_round, funded=True)}
+    # Every application is ranked, so every one is read: without the columns no ranking shows.
+    applications = (
+        round_applications(review_round, funded=True)
+        .select_related(None)
+        .select_related("direction__category", "lead_unit", "guide")
+        .defer("form", "direction__data", "direction__research_scope", "direction__indicators")
+    )
+    rows = {a.pk: Standing(application=a) for a in applications}
+    # Only the four columns the aggregate needs: not each review's scores and comments.
     assignments = (
         Assignment.objects.filter(round=review_round, status__in=ACTIVE, application_id__in=rows)
-        .select_related("review")
         .order_by("pk")
+        .values_list("application_id", "review__status", "review__total", "review__recommendation")
     )
-    for assignment in assignments:
-        row = rows[assignment.application_id]
+    for application_id, review_status, total, recommendation in assignments:
+        row = rows[application_id]
         row.expected += 1
-        review = getattr(assignment, "review", None)
-        if review is not None and review.status == ReviewStatus.SUBMITTED and review.total is not None:
-            row.totals.append(review.total)
-            row.recommendations.append(review.recommendation)
+        if review_status == ReviewStatus.SUBMITTED and total is not None:
+            row.totals.append(total)
+            row.recommendations.append(recommendation)
     for row in rows.values():
         row.score = aggregate(row.totals, review_round.aggregation)
         row.median = float(statistics.median(row.totals)) if row.totals else None

@@ -25,6 +25,13 @@ EXPERT_SORTS = {
 }
 
 
+ROUND_SORTS = {
+    "direction": Sort(_("方向、申报先后"), ("direction__number", "pk")),
+    "number": Sort(_("申报编号"), ("number",)),
+    "unit": Sort(_("牵头单位"), ("lead_unit__name", "pk")),
+}
+
+
 def _staff(request):
     if not request.user.has_perm("review.manage_review"):
         raise PermissionDenied
@@ -178,7 +185,15 @@ def round_detail(request, pk):
         except ServiceError as error:
             messages.error(request, str(error))
         return redirect("review:round", pk=pk)
-    applications = list(selectors.round_applications(review_round))
+    shown = listing(
+        request,
+        selectors.round_applications(review_round).defer(
+            "form", "direction__data", "direction__research_scope", "direction__indicators"
+        ),
+        sorts=ROUND_SORTS,
+        search=("number", "title", "lead_unit__name"),
+    )
+    applications = list(shown.rows)
     assignments = (
         Assignment.objects.filter(round=review_round)
         .exclude(status=AssignmentStatus.WITHDRAWN)
@@ -186,9 +201,12 @@ def round_detail(request, pk):
         .order_by("-affinity")
     )
     by_application: dict[int, list[Assignment]] = {}
-    for assignment in assignments:
+    for assignment in assignments.filter(application__in=applications):
         by_application.setdefault(assignment.application_id, []).append(assignment)
-    rules = {(r.application_id, r.expert_id): r.kind for r in review_round.pair_rules.all()}
+    rules = {
+        (r.application_id, r.expert_id): r.kind
+        for r in review_round.pair_rules.filter(application__in=applications)
+    }
     rows = [
         (
             a,
@@ -208,6 +226,7 @@ def round_detail(request, pk):
         {
             "round": review_round,
             "rows": rows,
+            "listing": shown,
             "progress": progress,
             "report": review_round.solver_report,
             "pool": selectors.pool(review_round),

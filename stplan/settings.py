@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stplan.review",
     "stplan.funding",
     "stplan.projects",
+    "stplan.jobs",
     "stplan.demo",
 ]
 
@@ -77,6 +78,28 @@ if REDIS_URL:
 # The job queue: Celery workers take long jobs from this broker (Redis or RabbitMQ). Without
 # one, jobs run in the web process that started them (the embedded default).
 CELERY_BROKER_URL = os.environ.get("STPLAN_CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True
+# One job at a time per worker process: jobs are long, and a prefetched one would wait
+# behind it while another worker sits idle.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    "recover-jobs": {"task": "stplan.jobs.recover", "schedule": 60.0},
+    "review-reminders": {
+        "task": "stplan.reminders",
+        "schedule": 24 * 3600.0,
+        "args": ("send_review_reminders",),
+    },
+    "project-reminders": {
+        "task": "stplan.reminders",
+        "schedule": 24 * 3600.0,
+        "args": ("send_project_reminders",),
+    },
+}
+# Up to this many rows a list's workbook is made in the request; a longer one is a job.
+STPLAN_INLINE_EXPORT_ROWS = int(os.environ.get("STPLAN_INLINE_EXPORT_ROWS", "2000"))
+# A running job that has reported no progress for this long lost its worker.
+STPLAN_JOB_STALE_SECONDS = int(os.environ.get("STPLAN_JOB_STALE_SECONDS", "600"))
 
 # The header a trusted reverse proxy puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
 STPLAN_TRUSTED_PROXY_HEADER = os.environ.get("STPLAN_TRUSTED_PROXY_HEADER", "")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("review/", include("stplan.review.urls")),
     path("funding/", include("stplan.funding.urls")),
     path("projects/", include("stplan.projects.urls")),
+    path("jobs/", include("stplan.jobs.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,9 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from stplan.applications.dossier import Dossier, display_sections
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
+from stplan.jobs import services as jobs
+from stplan.jobs.models import JobStatus
 from stplan.listing import Sort, listing, listing_of_rows
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
+from stplan.review.jobs import PROPOSE
 from stplan.review.models import Assignment, AssignmentStatus, ConflictKind, Expert
 from stplan.web import object_id, xlsx_response
 
@@ -133,7 +136,12 @@ def round_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "solve":
-                services.propose_assignment(review_round=review_round, actor=request.user)
+                job = jobs.start(kind=PROPOSE, owner=request.user, params={"round": review_round.pk})
+                if not job.finished:
+                    return redirect("jobs:detail", pk=job.pk)
+                # Run here and now (no worker configured): its outcome is this page's message.
+                if job.status == JobStatus.FAILED:
+                    raise ServiceError(job.error)
                 messages.success(request, "已完成分配（拟分配），请核对后发布。")
             elif action == "publish":
                 count = services.publish(review_round=review_round, actor=request.user)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "stplan.funding",
     "stplan.projects",
     "stplan.jobs",
+    "stplan.ops",
     "stplan.demo",
 ]
 

@@ -162,10 +162,28 @@ STATIC_ROOT = Path(os.environ.get("STPLAN_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # stplan itself is no app: its own static files (htmx) are found through this folder.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Attachments, generated files and job results: in an S3-compatible object store when a
+# bucket is named (several servers then share them), in MEDIA_ROOT otherwise.
+S3_BUCKET = os.environ.get("STPLAN_S3_BUCKET", "")
+S3_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("STPLAN_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("STPLAN_S3_REGION") or None,
+        "access_key": os.environ.get("STPLAN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("STPLAN_S3_SECRET_ACCESS_KEY") or None,
+        # Private objects, read only through the application's permission checks; an
+        # upload never replaces another file of the same name.
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    },
+}
 # WhiteNoise serves static files from the application server in every mode; in production from
 # `collectstatic`'s output with compressed copies and content-hashed names, cached for a year.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": S3_STORAGE if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -2,7 +2,8 @@
 
 The archive is a tar file with `manifest.json` (what it holds, each member's SHA-256, each
 table's row count), the database (`pg_dump` custom format on PostgreSQL, SQLite's online
-backup otherwise) and the files under `media/`. Restoring checks every checksum first and
+backup otherwise) and, under `media/`, every file of the default storage (the media folder,
+or the S3 bucket when one is configured). Restoring checks every checksum first and
 goes only into an empty database: it never mixes a backup with live data. History tables
 and their triggers come back as they were, because the dump restores the schema too.
 """
@@ -19,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -81,16 +84,30 @@ def _dump_database(target: Path) -> str:
     return "database.sqlite3"
 
 
+def stored_names(folder: str = "") -> list[str]:
+    """Every file in the default storage (the media folder or the S3 bucket)."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [f"{folder}{name}" for name in files]
+    for sub in folders:
+        names += stored_names(f"{folder}{sub}/")
+    return sorted(names)
+
+
 def backup(output: Path) -> dict:
     """Write the archive to `output` and return its manifest."""
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as work:
         database = Path(work) / "database"
         name = _dump_database(database)
         members = {name: database}
-        if media.is_dir():
-            for path in sorted(p for p in media.rglob("*") if p.is_file()):
-                members[f"media/{path.relative_to(media).as_posix()}"] = path
+        for stored in stored_names():
+            copy = Path(work) / "media" / stored
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            with default_storage.open(stored, "rb") as source, copy.open("wb") as target:
+                shutil.copyfileobj(source, target)
+            members[f"media/{stored}"] = copy
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -122,7 +139,6 @@ def restore(archive_path: Path) -> dict:
     """Restore the archive into the configured (empty) database and media folder."""
     if not _empty():
         raise ServiceError("目标数据库不是空的：恢复只能写入新建的空数据库，以免与现有数据混在一起。")
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as work, tarfile.open(archive_path) as archive:
         archive.extractall(work, filter="data")
         root = Path(work)
@@ -160,9 +176,11 @@ def restore(archive_path: Path) -> dict:
             source.close()
         for member in manifest["files"]:
             if member.startswith("media/"):
-                target = media / member.removeprefix("media/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(root / member, target)
+                name = member.removeprefix("media/")
+                with (root / member).open("rb") as content:
+                    saved = default_storage.save(name, File(content))
+                if saved != name:
+                    raise ServiceError(f"附件存储中已有 {name}：恢复须使用空的附件目录或存储桶。")
     restored = table_counts()
     if restored != manifest["tables"]:
         raise ServiceError("恢复后各表的行数与备份时不符。")

@@ -256,17 +256,18 @@ def _moment(raw: str):
 def ranking(request, pk):
     _staff(request)
     review_round = get_object_or_404(selectors.managed_rounds(request.user), pk=pk)
-    standings = selectors.standings(review_round)
     if request.GET.get("format") == "xlsx":
+        standings = selectors.standings(review_round)
         return xlsx_response(exports.ranking_xlsx(review_round, standings), "ranking.xlsx")
     shown = listing_of_rows(
         request,
-        standings,
-        matches=lambda row, q: q in row.application.number or q in row.application.title,
+        selectors.ranked_standings(review_round),
+        matches=lambda row, q: q in row.ranked.number or q in row.ranked.title,
         per_page=100,
     )
+    rows = selectors.with_applications(list(shown.rows))
     return render(
-        request, "review/ranking.html", {"round": review_round, "standings": shown.rows, "listing": shown}
+        request, "review/ranking.html", {"round": review_round, "standings": rows, "listing": shown}
     )
 
 

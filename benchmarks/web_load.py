@@ -114,11 +114,13 @@ class Client:
     def get(self, path: str) -> tuple[float, int]:
         started = time.perf_counter()
         try:
-            with self.opener.open(f"{self.base}{path}", timeout=120) as response:
+            with self.opener.open(f"{self.base}{path}", timeout=90) as response:
                 response.read()
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code
+        except OSError:  # timed out, or the connection was dropped (a worker killed at its timeout)
+            status = 0
         return time.perf_counter() - started, status
 
 

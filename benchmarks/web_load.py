@@ -156,6 +156,8 @@ def crowd(clients: dict, pages: list[Scenario], users: int, seconds: float, wait
         while time.monotonic() < deadline:
             scenario = rng.choice(pages)
             elapsed, status = clients[scenario.username].get(scenario.path)
+            if time.monotonic() > deadline:
+                break  # finished after the window: not counted in its rate
             with lock:
                 if status == 200:
                     results[scenario.name].append(elapsed)

@@ -1,9 +1,13 @@
-"""Django settings: SQLite by default, PostgreSQL when DATABASE_URL says so."""
+"""Django settings, all from the environment: the embedded default (SQLite, in-process cache,
+jobs run in the request) when nothing is set; production when STPLAN_DEBUG=0 with
+DATABASE_URL, REDIS_URL and STPLAN_SECRET_KEY (see the README's 生产部署 section)."""
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -12,10 +16,21 @@ DATA_DIR = Path(os.environ.get("STPLAN_DATA_DIR", BASE_DIR.parent / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("STPLAN_DEBUG", "1") == "1"
-# The default key is for the demo and tests only; production sets STPLAN_SECRET_KEY.
-SECRET_KEY = os.environ.get(
-    "STPLAN_SECRET_KEY", "stplan-insecure-demo-key-set-STPLAN_SECRET_KEY-in-production"
-)
+DEMO_SECRET_KEY = "stplan-insecure-demo-key-set-STPLAN_SECRET_KEY-in-production"
+# The default key is for the demo and tests only: with DEBUG off a server signing sessions and
+# password-reset links with a published key would hand every account to anyone, so it refuses
+# to start without a real one.
+SECRET_KEY = os.environ.get("STPLAN_SECRET_KEY", DEMO_SECRET_KEY)
+if not DEBUG and (
+    SECRET_KEY == DEMO_SECRET_KEY
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "STPLAN_DEBUG=0 时必须设置 STPLAN_SECRET_KEY：至少 50 个字符的随机字符串，例如 "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = os.environ.get("STPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -31,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Its templates and static files: the API docs page (Swagger UI) served locally.
     "ninja",
+    "csp",
     # After django.contrib.admin: its ready() registers the history tables the admin.py
     # files left out, read-only; it also installs the audit triggers after migrate.
     "stplan.audit",
@@ -45,6 +61,8 @@ INSTALLED_APPS = [
     "stplan.funding",
     "stplan.projects",
     "stplan.pledges",
+    "stplan.jobs",
+    "stplan.ops",
     "stplan.demo",
     "stplan.api",
     "stplan.statistics",
@@ -55,15 +73,46 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "stplan.accounts.backends.ThrottledModelBackend",
 ]
-# Login throttling counts in the cache: Redis shared by every worker when configured; the
-# embedded default keeps counts in memory, which holds for a single process.
-if os.environ.get("STPLAN_REDIS_URL"):
+# Sessions, login throttles, rate limits and locks live in the cache: Redis shared by every
+# worker when configured (REDIS_URL, or the older name STPLAN_REDIS_URL); the embedded default
+# keeps them in memory, which holds for a single process.
+REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("STPLAN_REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["STPLAN_REDIS_URL"],
+            "LOCATION": REDIS_URL,
         }
     }
+    # Every request saves the session (idle timeout), so a database row write per request
+    # would be the busiest write of the site; Redis takes it instead.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# The job queue: Celery workers take long jobs from this broker (Redis or RabbitMQ). Without
+# one, jobs run in the web process that started them (the embedded default).
+CELERY_BROKER_URL = os.environ.get("STPLAN_CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True
+# One job at a time per worker process: jobs are long, and a prefetched one would wait
+# behind it while another worker sits idle.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    "recover-jobs": {"task": "stplan.jobs.recover", "schedule": 60.0},
+    "review-reminders": {
+        "task": "stplan.reminders",
+        "schedule": 24 * 3600.0,
+        "args": ("send_review_reminders",),
+    },
+    "project-reminders": {
+        "task": "stplan.reminders",
+        "schedule": 24 * 3600.0,
+        "args": ("send_project_reminders",),
+    },
+}
+# Up to this many rows a list's workbook is made in the request; a longer one is a job.
+STPLAN_INLINE_EXPORT_ROWS = int(os.environ.get("STPLAN_INLINE_EXPORT_ROWS", "2000"))
+# A running job that has reported no progress for this long lost its worker.
+STPLAN_JOB_STALE_SECONDS = int(os.environ.get("STPLAN_JOB_STALE_SECONDS", "600"))
+
 # The header a trusted reverse proxy puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
 STPLAN_TRUSTED_PROXY_HEADER = os.environ.get("STPLAN_TRUSTED_PROXY_HEADER", "")
 
@@ -71,6 +120,8 @@ MIDDLEWARE = [
     "stplan.logs.RequestIdMiddleware",
     "stplan.uploads.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stplan.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,9 +180,39 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STPLAN_STATIC_ROOT", DATA_DIR / "static"))
+# WhiteNoise looks into it at start-up, before the first collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # stplan itself is no app: its own static files (htmx) are found through this folder.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Attachments, generated files and job results: in an S3-compatible object store when a
+# bucket is named (several servers then share them), in MEDIA_ROOT otherwise.
+S3_BUCKET = os.environ.get("STPLAN_S3_BUCKET", "")
+S3_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("STPLAN_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("STPLAN_S3_REGION") or None,
+        "access_key": os.environ.get("STPLAN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("STPLAN_S3_SECRET_ACCESS_KEY") or None,
+        # Private objects, read only through the application's permission checks; an
+        # upload never replaces another file of the same name.
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    },
+}
+# WhiteNoise serves static files from the application server in every mode; in production from
+# `collectstatic`'s output with compressed copies and content-hashed names, cached for a year.
+STORAGES = {
+    "default": S3_STORAGE if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 MEDIA_ROOT = Path(os.environ.get("STPLAN_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
@@ -200,3 +281,41 @@ LOGGING = {
         "stplan": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# No inline script and no script from elsewhere: what an attacker manages to put into a page
+# cannot run. Inline styles stay allowed (style attributes in the templates; htmx adds its
+# indicator style), which lets no script run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if not DEBUG:
+    # Production is served over HTTPS by a reverse proxy that sets X-Forwarded-Proto (and
+    # strips a client's own). STPLAN_HTTPS=0 is for trying the production stack on plain HTTP
+    # on one machine (benchmarks): then `check --deploy` rightly warns about cookies and HSTS.
+    HTTPS = os.environ.get("STPLAN_HTTPS", "1") == "1"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+    SESSION_COOKIE_HTTPONLY = True
+    if HTTPS:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        SECURE_SSL_REDIRECT = True
+        # Load balancers probe health over plain HTTP.
+        SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+        SECURE_HSTS_SECONDS = int(os.environ.get("STPLAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+        SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [
+        origin for origin in os.environ.get("STPLAN_CSRF_TRUSTED_ORIGINS", "").split(",") if origin
+    ]

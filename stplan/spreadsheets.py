@@ -42,7 +42,9 @@ def text_cell(sheet, value) -> Cell:
     """One cell for `sheet`: text that a spreadsheet could take for a formula stays text."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = Cell(sheet, value=value)
+    # Placed at A1 until appended: the sheet gives it its real place, and a write-only sheet
+    # needs a placed cell.
+    cell = Cell(sheet, row=1, column=1, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from stplan import health
 from stplan.api.v1 import api
 from stplan.applications import views as application_views
 from stplan.history import history_page
@@ -17,6 +18,8 @@ handler404 = "stplan.api.v1.not_found"
 
 urlpatterns = [
     path("", home),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("workspace/", application_views.workspace, name="workspace"),
     path("history/<str:kind>/<int:pk>/", history_page, name="history"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -34,6 +37,7 @@ urlpatterns = [
     path("statistics/", include("stplan.statistics.urls")),
     path("pledges/", include("stplan.pledges.urls")),
     path("appraisals/", include("stplan.appraisals.urls")),
+    path("jobs/", include("stplan.jobs.urls")),
 ]
 
 if settings.DEBUG:

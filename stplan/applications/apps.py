@@ -7,4 +7,4 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("项目申报")
 
     def ready(self):
-        from stplan.applications import predicates, workflow  # noqa: F401  (registers them)
+        from stplan.applications import jobs, predicates, workflow  # noqa: F401  (registers them)

@@ -1,5 +1,6 @@
 """形式审查 desk for the 科室 that manages each 方向."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,11 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from stplan.accounts.models import Unit
 from stplan.applications import exports, selectors, services
 from stplan.applications.dossier import Dossier, attachment_rows, display_sections
+from stplan.applications.jobs import DESK_EXPORT
 from stplan.applications.models import Status
 from stplan.applications.submission import submitted_content
 from stplan.eligibility import labels
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
+from stplan.jobs import services as jobs
+from stplan.listing import listing
 from stplan.web import xlsx_response
 
 
@@ -28,15 +32,15 @@ def desk(request):
     directions = Direction.objects.filter(accepts_applications=True)
     if request.user.section:
         directions = directions.filter(section=request.user.section)
-    shown = list(applications[:500])
-    results = selectors.rechecks(shown)
-    rows = [(a, results[a.pk]) for a in shown]
+    shown = listing(request, applications, sorts=selectors.APPLICATION_SORTS)
+    results = selectors.rechecks(shown.rows)
+    rows = [(a, results[a.pk]) for a in shown.rows]
     return render(
         request,
         "applications/desk.html",
         {
             "rows": rows,
-            "total": applications.count(),
+            "listing": shown,
             "params": request.GET,
             "programmes": sorted({d.category.programme for d in directions.select_related("category")}),
             "directions": directions,
@@ -54,8 +58,23 @@ def desk(request):
 @login_required
 def desk_export(request):
     _staff(request.user)
-    applications = selectors.desk_applications(request.user, request.GET)
-    return xlsx_response(exports.applications_xlsx(applications), "形式审查.xlsx")
+    params = request.POST if request.method == "POST" else request.GET
+    applications = selectors.desk_applications(request.user, params)
+    count = applications.count()
+    if count <= settings.STPLAN_INLINE_EXPORT_ROWS:
+        return xlsx_response(exports.applications_xlsx(applications), "形式审查.xlsx")
+    if request.method != "POST":
+        return render(
+            request,
+            "applications/export_start.html",
+            {"count": count, "params": [(k, params[k]) for k in selectors.DESK_FILTERS if params.get(k)]},
+        )
+    job = jobs.start(
+        kind=DESK_EXPORT,
+        owner=request.user,
+        params={k: params[k] for k in selectors.DESK_FILTERS if params.get(k)},
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

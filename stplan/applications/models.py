@@ -76,6 +76,14 @@ class Application(models.Model):
         verbose_name = _("项目申报")
         verbose_name_plural = _("项目申报")
         ordering = ["-updated_at", "-pk"]
+        # One for each filter the desk and the lists offer: status alone (workspaces), the
+        # desk's per-方向 queue in submission order, a unit's own list.
+        indexes = [
+            models.Index(fields=["status"], name="application_status"),
+            models.Index(fields=["direction", "status", "first_submitted_at"], name="application_desk"),
+            models.Index(fields=["lead_unit", "status"], name="application_unit_status"),
+            models.Index(fields=["first_submitted_at"], name="application_first_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()

@@ -1,6 +1,8 @@
 from collections import Counter
+from collections.abc import Iterator, Mapping
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Role, Unit
 from stplan.applications.models import Application, ApplicationVersion, LimitSlot, Status
@@ -10,6 +12,7 @@ from stplan.eligibility.engine import Result, check_application
 from stplan.eligibility.facts import Application as Facts
 from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.rules import Funded, Records
+from stplan.listing import Sort
 
 
 def visible_applications(user) -> QuerySet[Application]:
@@ -33,10 +36,44 @@ def visible_applications(user) -> QuerySet[Application]:
     return base.none()
 
 
-def prior_counts(application: Application) -> dict[tuple[int, str, str], int]:
+PlaceKey = tuple[int, str, str]
+
+
+def held_places(slots: QuerySet[LimitSlot]) -> Counter[PlaceKey]:
+    """How many places `slots` hold per (方向, rule kind, key), counted in the database."""
+    return Counter(
+        {
+            (row["direction_number"], row["rule_kind"], row["key"]): row["held"]
+            for row in slots.values("direction_number", "rule_kind", "key").annotate(held=Count("pk"))
+        }
+    )
+
+
+def prior_counts(application: Application) -> dict[PlaceKey, int]:
     """Places under 限报N项 that other applications hold, keyed as the engine counts them."""
-    held = LimitSlot.objects.filter(guide=application.guide).exclude(application=application)
-    return dict(Counter((s.direction_number, s.rule_kind, s.key) for s in held))
+    return dict(
+        held_places(LimitSlot.objects.filter(guide_id=application.guide_id).exclude(application=application))
+    )
+
+
+class OthersHeld(Mapping):
+    """The places everyone holds less those of one application, without copying the totals:
+    one copy per application rechecked made the desk quadratic in the places held."""
+
+    def __init__(self, everyone: Counter[PlaceKey], own: Counter[PlaceKey]):
+        self.everyone, self.own = everyone, own
+
+    def __getitem__(self, key: PlaceKey) -> int:
+        held = self.everyone[key] - self.own[key]
+        if held <= 0:
+            raise KeyError(key)
+        return held
+
+    def __iter__(self) -> Iterator[PlaceKey]:
+        return (key for key in self.everyone if self.everyone[key] > self.own[key])
+
+    def __len__(self) -> int:
+        return sum(1 for _key in self)
 
 
 def leader_ids(applications) -> dict[int, str]:
@@ -102,10 +139,18 @@ def latest_content(application: Application) -> SubmittedApplication | None:
 def latest_contents(applications) -> dict[int, SubmittedApplication]:
     """`latest_content` for a list in one query, keyed by application pk; the never
     submitted are left out."""
-    latest: dict[int, ApplicationVersion] = {}
-    for version in ApplicationVersion.objects.filter(application__in=list(applications)).order_by("number"):
-        latest[version.application_id] = version
-    return {pk: submitted_content(version) for pk, version in latest.items()}
+    return {pk: submitted_content(version) for pk, version in latest_versions(applications).items()}
+
+
+def latest_versions(applications) -> dict[int, ApplicationVersion]:
+    """Each application's last submitted version in one query (its number is the
+    application's version count), keyed by application pk; the never submitted are left out."""
+    return {
+        version.application_id: version
+        for version in ApplicationVersion.objects.filter(
+            application__in=[a.pk for a in applications if a.version], number=F("application__version")
+        )
+    }
 
 
 def recheck(application: Application) -> Result | None:
@@ -117,18 +162,17 @@ def recheck(application: Application) -> Result | None:
 def rechecks(applications) -> dict[int, Result | None]:
     """`recheck` for a whole list with a fixed number of queries, for the desk and exports."""
     applications = list(applications)
-    versions: dict[int, ApplicationVersion] = {}
-    for version in ApplicationVersion.objects.filter(application__in=applications).order_by("number"):
-        versions[version.application_id] = version
+    versions = latest_versions(applications)
     codes = {code for v in versions.values() for code in _codes(v.snapshot["facts"])}
     units = {u.credit_code: u for u in Unit.objects.filter(credit_code__in=codes)}
-    slots = LimitSlot.objects.filter(guide__in={a.guide_id for a in applications})
-    held_by: dict[int, Counter] = {}
-    for slot in slots:
+    # The totals per place are counted in the database; only the listed applications' own
+    # places are read row by row.
+    everyone = held_places(LimitSlot.objects.filter(guide__in={a.guide_id for a in applications}))
+    held_by: dict[int, Counter[PlaceKey]] = {}
+    for slot in LimitSlot.objects.filter(application__in=list(versions)):
         held_by.setdefault(slot.application_id, Counter())[
             (slot.direction_number, slot.rule_kind, slot.key)
         ] += 1
-    everyone = sum(held_by.values(), Counter())
     records = system_records()
 
     def refreshed(org: dict, city: str) -> dict:
@@ -157,9 +201,9 @@ def rechecks(applications) -> dict[int, Result | None]:
             "lead": refreshed(facts["lead"], guide.city),
             "partners": [refreshed(p, guide.city) for p in facts["partners"]],
         }
-        others = everyone - held_by.get(application.pk, Counter())
+        others = OthersHeld(everyone, held_by.get(application.pk, Counter()))
         results[application.pk] = check_application(
-            Facts.model_validate(current), guide, prior_counts=dict(others), records=records
+            Facts.model_validate(current), guide, prior_counts=others, records=records
         )
     return results
 
@@ -168,12 +212,29 @@ def _codes(facts: dict) -> list[str]:
     return [facts["lead"]["credit_code"], *(p["credit_code"] for p in facts["partners"])]
 
 
-DESK_FILTERS = ("programme", "direction", "status", "county", "unit_kind", "q")
+DESK_FILTERS = ("programme", "direction", "status", "county", "unit_kind", "q", "sort")
+
+# What the lists of applications can be sorted by; the first is the default.
+APPLICATION_SORTS = {
+    "direction": Sort(_("方向、首次提交时间"), ("direction__number", "first_submitted_at", "pk")),
+    "latest": Sort(_("最近提交在前"), ("-first_submitted_at", "-pk")),
+    "number": Sort(_("申报编号"), ("number",)),
+    "unit": Sort(_("牵头单位"), ("lead_unit__name", "pk")),
+    "status": Sort(_("状态"), ("status", "direction__number", "first_submitted_at", "pk")),
+    "updated": Sort(_("最后保存在前"), ("-updated_at", "-pk")),
+}
 
 
 def desk_applications(user, params) -> QuerySet[Application]:
-    """The 形审 desk's list with the filters on screen; the xlsx export uses the same."""
-    qs = visible_applications(user).order_by("direction__number", "first_submitted_at", "pk")
+    """The 形审 desk's list with the filters and the sort on screen; the xlsx export uses the
+    same. The 申报书 as typed (`form`) and the guide's full data per direction are large and no
+    list shows them: they stay in the database."""
+    sort = APPLICATION_SORTS.get(params.get("sort", ""), APPLICATION_SORTS["direction"])
+    qs = (
+        visible_applications(user)
+        .defer("form", "direction__data", "direction__research_scope", "direction__indicators")
+        .order_by(*sort.order_by)
+    )
     if value := params.get("programme"):
         qs = qs.filter(direction__category__programme=value)
     if (value := params.get("direction")) and str(value).isdigit():
@@ -184,8 +245,17 @@ def desk_applications(user, params) -> QuerySet[Application]:
         qs = qs.filter(lead_unit__county=value)
     if value := params.get("unit_kind"):
         qs = qs.filter(lead_unit__kind=value)
-    if value := params.get("q"):
-        qs = qs.filter(
-            Q(title__icontains=value) | Q(number__icontains=value) | Q(lead_unit__name__icontains=value)
-        )
+    if value := str(params.get("q", "")).strip()[:100]:
+        qs = qs.filter(keyword(value))
     return qs
+
+
+def keyword(q: str) -> Q:
+    """An application whose title, number or lead unit's name contains `q`. The units are
+    found first (a few thousand rows): one OR across the join would keep the database from
+    using the indexes on each column."""
+    return (
+        Q(title__icontains=q)
+        | Q(number__icontains=q)
+        | Q(lead_unit_id__in=Unit.objects.filter(name__icontains=q).values("pk"))
+    )

@@ -19,6 +19,7 @@ from stplan.applications.submission import submitted_content
 from stplan.applications.window import window_problem
 from stplan.errors import ServiceError
 from stplan.guides.models import Direction
+from stplan.listing import listing
 from stplan.web import object_id
 
 PENDING_FORM = "stplan_pending_form"
@@ -55,6 +56,15 @@ def _visible(request, pk) -> Application:
     return application
 
 
+# The 工作台 shows the first few of each list; the full list pages and searches.
+WORKSPACE_ROWS = 20
+
+
+def _first(applications, list_url: str) -> dict:
+    applications = applications.defer("form", "direction__data").order_by("-updated_at", "-pk")
+    return {"rows": applications[:WORKSPACE_ROWS], "total": applications.count(), "url": list_url}
+
+
 @login_required
 def workspace(request):
     user = request.user
@@ -62,20 +72,28 @@ def workspace(request):
         return redirect("review:mine")
     visible = selectors.visible_applications(user)
     context = {"unit": user.unit}
+    listed = reverse("applications:list")
     if user.role == Role.LEADER:
-        context["applications"] = visible
+        context["applications"] = _first(visible, listed)
         if user.unit and user.unit.status == UnitStatus.APPROVED:
             context["directions"] = Direction.objects.filter(accepts_applications=True).select_related(
                 "guide", "category"
             )
     elif user.role == Role.UNIT_ADMIN:
-        context["todo"] = visible.filter(status=Status.SUBMITTED)
-        context["applications"] = visible.filter(version__gt=0)
+        context["todo"] = _first(
+            visible.filter(status=Status.SUBMITTED), f"{listed}?status={Status.SUBMITTED}"
+        )
+        context["applications"] = _first(visible.filter(version__gt=0), listed)
     elif user.role == Role.RECOMMENDER:
-        context["todo"] = visible.filter(status=Status.UNIT_APPROVED)
-        context["applications"] = visible
+        context["todo"] = _first(
+            visible.filter(status=Status.UNIT_APPROVED), f"{listed}?status={Status.UNIT_APPROVED}"
+        )
+        context["applications"] = _first(visible, listed)
     elif user.is_bureau:
-        context["todo"] = visible.filter(status=Status.RECOMMENDED)
+        context["todo"] = _first(
+            visible.filter(status=Status.RECOMMENDED),
+            f"{reverse('applications:desk')}?status={Status.RECOMMENDED}",
+        )
         if user.role == Role.BUREAU_ADMIN:
             context["pending_units"] = Unit.objects.registered().filter(status=UnitStatus.PENDING).count()
     return render(request, "applications/workspace.html", context)
@@ -84,7 +102,12 @@ def workspace(request):
 @login_required
 def application_list(request):
     applications = selectors.desk_applications(request.user, request.GET)
-    return render(request, "applications/list.html", {"applications": applications})
+    shown = listing(request, applications, sorts=selectors.APPLICATION_SORTS)
+    return render(
+        request,
+        "applications/list.html",
+        {"applications": shown.rows, "listing": shown, "statuses": Status.choices, "params": request.GET},
+    )
 
 
 @login_required

@@ -86,6 +86,7 @@ def create_plan(
     ranked = standings(review_round)
     contents = latest_contents([s.application for s in ranked])
     blocked = blocking_pairs([s.application for s in ranked])
+    items = []
     for standing in ranked:
         if standing.application.status == Status.FUNDED:
             excluded.append(standing.application.number)
@@ -94,13 +95,17 @@ def create_plan(
             duplicates.append(standing.application.number)
             continue
         content = contents.get(standing.application.pk)
-        PlanItem.objects.create(
-            plan=plan,
-            application=standing.application,
-            score=standing.score,
-            fundable_max=content.fundable_max if content else 0,
-            amount=default_amount(standing.application, content),
+        items.append(
+            PlanItem(
+                plan=plan,
+                application=standing.application,
+                score=standing.score,
+                fundable_max=content.fundable_max if content else 0,
+                amount=default_amount(standing.application, content),
+            )
         )
+    # One insert for the whole plan, not one per ranked application.
+    PlanItem.objects.bulk_create(items, batch_size=1000)
     record(
         plan,
         "create",
@@ -139,7 +144,11 @@ def limits(plan: FundingPlan) -> optimizer.Limits:
 
 
 def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
-    items = list(plan.items.select_related("application__direction__category", "application__challenge_item"))
+    items = list(
+        plan.items.select_related("application__direction__category", "application__challenge_item").defer(
+            "application__form", "application__direction__data"
+        )
+    )
     contents = latest_contents([item.application for item in items])
     result = []
     for item in items:
@@ -172,10 +181,12 @@ def _lock(plan: FundingPlan, actor: User) -> FundingPlan:
 
 
 def _store(plan: FundingPlan, selected: set[int], reasons: dict[int, list[str]]) -> None:
-    for item in plan.items.all():
+    items = list(plan.items.only("pk", "application_id", "selected", "reasons"))
+    for item in items:
         item.selected = item.application_id in selected
         item.reasons = reasons.get(item.application_id, [])
-        item.save(update_fields=["selected", "reasons"])
+    # One statement per thousand items rather than one UPDATE each.
+    PlanItem.objects.bulk_update(items, ["selected", "reasons"], batch_size=1000)
 
 
 @transaction.atomic

@@ -5,16 +5,25 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
 from openpyxl import Workbook
 
 from stplan.errors import ServiceError
 from stplan.funding import selectors, services
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
+from stplan.listing import Sort, listing
 from stplan.review.selectors import managed_rounds
 from stplan.spreadsheets import append_row
 from stplan.web import decimal_number, object_id, whole_number, xlsx_response
 from stplan.workflow import history
+
+PLAN_ITEM_SORTS = {
+    "direction": Sort(_("方向、得分"), ("application__direction__number", "-score", "pk")),
+    "score": Sort(_("得分从高到低"), ("-score", "pk")),
+    "selected": Sort(_("拟立项在前"), ("-selected", "application__direction__number", "-score", "pk")),
+    "amount": Sort(_("拟资助金额从高到低"), ("-amount", "pk")),
+}
 
 
 def _staff(request):
@@ -117,13 +126,22 @@ def plan_detail(request, pk):
         return redirect("funding:plan", pk=pk)
     if request.GET.get("format") == "xlsx":
         return _xlsx(plan, selected_only=False)
-    items = plan.items.select_related("application__direction__category", "application__lead_unit")
+    items = listing(
+        request,
+        plan.items.select_related("application__direction__category", "application__lead_unit").defer(
+            "application__form", "application__direction__data"
+        ),
+        sorts=PLAN_ITEM_SORTS,
+        search=("application__number", "application__title", "application__lead_unit__name"),
+        per_page=100,
+    )
     return render(
         request,
         "funding/plan.html",
         {
             "plan": plan,
-            "items": items,
+            "items": items.rows,
+            "listing": items,
             "totals": selectors.totals(plan),
             "others": selectors.managed_plans(request.user).filter(guide=plan.guide).exclude(pk=plan.pk),
             "history": history(plan, *plan.objections.all()),

@@ -4,14 +4,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Role
 from stplan.applications.selectors import leader_ids
 from stplan.eligibility.rules import Sanction
+from stplan.listing import Sort
 from stplan.projects.models import (
     CreditRecord,
+    ProgressReport,
     Project,
     ProjectStatus,
     ReportStatus,
@@ -36,6 +39,18 @@ def visible_projects(user) -> QuerySet[Project]:
         case Role.BUREAU_ADMIN:
             return base
     return base.none()
+
+
+PROJECT_SORTS = {
+    "number": Sort(_("立项编号"), ("number",)),
+    "amount": Sort(_("资助金额从高到低"), ("-amount", "number")),
+    "status": Sort(_("状态"), ("status", "number")),
+    "unit": Sort(_("承担单位"), ("application__lead_unit__name", "number")),
+}
+
+
+def project_keyword(q: str) -> Q:
+    return Q(number__icontains=q) | Q(application__title__icontains=q) | Q(application__number__icontains=q)
 
 
 @dataclass
@@ -90,8 +105,9 @@ class Dashboard:
 def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
     today = today or timezone.localdate()
     board = Dashboard()
+    counts = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
     for status, label in ProjectStatus.choices:
-        board.by_status[label] = projects.filter(status=status).count()
+        board.by_status[label] = counts.get(status, 0)
     money = (
         Tranche.objects.filter(project__in=projects)
         .exclude(status=TrancheStatus.CANCELLED)
@@ -99,7 +115,12 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
     )
     board.planned, board.paid = money["planned"] or 0, money["paid"] or 0
     committed: dict[str, dict] = {}
-    for project in projects.select_related("acceptance"):
+    # Only the two JSON columns the totals need, not the applications behind the projects.
+    for project in (
+        projects.select_related(None)
+        .select_related("contract", "acceptance")
+        .only("pk", "contract__content", "acceptance__achieved")
+    ):
         achieved = project.acceptance.achieved if hasattr(project, "acceptance") else {}
         for row in project.contract.content.get("indicators", []):
             entry = committed.setdefault(
@@ -118,8 +139,10 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
         board.overdue.append(
             f"{project.number}：任务书超过14天未签订（{project.contract.get_status_display()}）"
         )
-    for project in projects.filter(status=ProjectStatus.IN_PROGRESS):
-        for year in missing_report_years(project, today=today, counted=(ReportStatus.ACCEPTED,)):
+    in_progress = list(projects.filter(status=ProjectStatus.IN_PROGRESS).select_related(None))
+    accepted = reported_years(in_progress, counted=(ReportStatus.ACCEPTED,))
+    for project in in_progress:
+        for year in missing_report_years(project, today=today, have=accepted[project.pk]):
             board.overdue.append(f"{project.number}：第{year}年度报告未提交或未通过")
         if project.ends_on < today:
             board.overdue.append(f"{project.number}：已过结束日期（{project.ends_on}），尚未验收")
@@ -133,9 +156,18 @@ def dashboard(projects: QuerySet[Project], *, today=None) -> Dashboard:
     return board
 
 
-def missing_report_years(project: Project, *, today, counted) -> list[int]:
-    """Project years that have ended within the project without a report in `counted`."""
-    have = set(project.reports.filter(status__in=counted).values_list("year", flat=True))
+def reported_years(projects, *, counted) -> dict[int, set[int]]:
+    """The years each project has a report in `counted` for, in one query, keyed by pk."""
+    years: dict[int, set[int]] = defaultdict(set)
+    for project_id, year in ProgressReport.objects.filter(
+        project__in=projects, status__in=counted
+    ).values_list("project_id", "year"):
+        years[project_id].add(year)
+    return years
+
+
+def missing_report_years(project: Project, *, today, have: set[int]) -> list[int]:
+    """Project years that have ended within the project without a report among `have`."""
     years_done = (today - project.starts_on).days // 365
     return [
         year

@@ -28,7 +28,7 @@ from stplan.projects.models import (
     Tranche,
     TrancheStatus,
 )
-from stplan.projects.selectors import add_years, missing_report_years
+from stplan.projects.selectors import add_years, missing_report_years, reported_years
 from stplan.projects.workflow import CONTRACT, project_open
 from stplan.uploads import check_upload
 from stplan.workflow import perform, record
@@ -581,12 +581,15 @@ def record_credit(project: Project, kind: str, note: str) -> None:
 def overdue_reports(*, today=None) -> list[tuple[Project, int]]:
     today = today or timezone.localdate()
     found = []
-    for project in Project.objects.filter(status=ProjectStatus.IN_PROGRESS).select_related(
-        "application__leader"
-    ):
-        # A report waiting for review is no reason to remind its 负责人.
-        counted = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
-        found += [(project, year) for year in missing_report_years(project, today=today, counted=counted)]
+    projects = list(
+        Project.objects.filter(status=ProjectStatus.IN_PROGRESS).select_related("application__leader")
+    )
+    # A report waiting for review is no reason to remind its 负责人.
+    have = reported_years(projects, counted=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
+    for project in projects:
+        found += [
+            (project, year) for year in missing_report_years(project, today=today, have=have[project.pk])
+        ]
     return found
 
 

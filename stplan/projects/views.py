@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from stplan.accounts.models import Role, User
 from stplan.errors import ServiceError
+from stplan.listing import listing
 from stplan.projects import selectors, services
 from stplan.projects.models import ChangeKind, CountyAward, ProgressReport
 from stplan.spreadsheets import append_row
@@ -23,8 +24,9 @@ def _int(value, default=0):
 
 @login_required
 def project_list(request):
-    projects = selectors.visible_projects(request.user)
-    return render(request, "projects/list.html", {"projects": projects})
+    projects = selectors.visible_projects(request.user).defer("application__form")
+    shown = listing(request, projects, sorts=selectors.PROJECT_SORTS, search=selectors.project_keyword)
+    return render(request, "projects/list.html", {"projects": shown.rows, "listing": shown})
 
 
 def _indicator_values(request, project, prefix):

@@ -7,4 +7,4 @@ class ReviewConfig(AppConfig):
     verbose_name = _("专家评审")
 
     def ready(self):
-        from stplan.review import predicates, workflow  # noqa: F401  (registers them)
+        from stplan.review import jobs, predicates, workflow  # noqa: F401  (registers them)

@@ -7,14 +7,32 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stplan.applications.dossier import Dossier, display_sections
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
+from stplan.jobs import services as jobs
+from stplan.jobs.models import JobStatus
+from stplan.listing import Sort, listing, listing_of_rows
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
+from stplan.review.jobs import PROPOSE
 from stplan.review.models import Assignment, AssignmentStatus, ConflictKind, Expert
 from stplan.web import object_id, xlsx_response
+
+EXPERT_SORTS = {
+    "added": Sort(_("登记先后"), ("pk",)),
+    "name": Sort(_("姓名"), ("user__full_name", "pk")),
+    "unit": Sort(_("工作单位"), ("unit_name", "pk")),
+}
+
+
+ROUND_SORTS = {
+    "direction": Sort(_("方向、申报先后"), ("direction__number", "pk")),
+    "number": Sort(_("申报编号"), ("number",)),
+    "unit": Sort(_("牵头单位"), ("lead_unit__name", "pk")),
+}
 
 
 def _staff(request):
@@ -40,7 +58,8 @@ def experts(request):
         else:
             messages.success(request, f"导入完成：新增{result.created}名，更新{result.updated}名。")
         return redirect("review:experts")
-    return render(request, "review/experts.html", {"experts": pool[:500], "total": pool.count(), "q": q})
+    shown = listing(request, pool, sorts=EXPERT_SORTS)
+    return render(request, "review/experts.html", {"experts": shown.rows, "listing": shown, "q": q})
 
 
 @login_required
@@ -117,7 +136,12 @@ def round_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "solve":
-                services.propose_assignment(review_round=review_round, actor=request.user)
+                job = jobs.start(kind=PROPOSE, owner=request.user, params={"round": review_round.pk})
+                if not job.finished:
+                    return redirect("jobs:detail", pk=job.pk)
+                # Run here and now (no worker configured): its outcome is this page's message.
+                if job.status == JobStatus.FAILED:
+                    raise ServiceError(job.error)
                 messages.success(request, "已完成分配（拟分配），请核对后发布。")
             elif action == "publish":
                 count = services.publish(review_round=review_round, actor=request.user)
@@ -169,7 +193,15 @@ def round_detail(request, pk):
         except ServiceError as error:
             messages.error(request, str(error))
         return redirect("review:round", pk=pk)
-    applications = list(selectors.round_applications(review_round))
+    shown = listing(
+        request,
+        selectors.round_applications(review_round).defer(
+            "form", "direction__data", "direction__research_scope", "direction__indicators"
+        ),
+        sorts=ROUND_SORTS,
+        search=("number", "title", "lead_unit__name"),
+    )
+    applications = list(shown.rows)
     assignments = (
         Assignment.objects.filter(round=review_round)
         .exclude(status=AssignmentStatus.WITHDRAWN)
@@ -177,9 +209,12 @@ def round_detail(request, pk):
         .order_by("-affinity")
     )
     by_application: dict[int, list[Assignment]] = {}
-    for assignment in assignments:
+    for assignment in assignments.filter(application__in=applications):
         by_application.setdefault(assignment.application_id, []).append(assignment)
-    rules = {(r.application_id, r.expert_id): r.kind for r in review_round.pair_rules.all()}
+    rules = {
+        (r.application_id, r.expert_id): r.kind
+        for r in review_round.pair_rules.filter(application__in=applications)
+    }
     rows = [
         (
             a,
@@ -199,6 +234,7 @@ def round_detail(request, pk):
         {
             "round": review_round,
             "rows": rows,
+            "listing": shown,
             "progress": progress,
             "report": review_round.solver_report,
             "pool": selectors.pool(review_round),
@@ -220,10 +256,19 @@ def _moment(raw: str):
 def ranking(request, pk):
     _staff(request)
     review_round = get_object_or_404(selectors.managed_rounds(request.user), pk=pk)
-    standings = selectors.standings(review_round)
     if request.GET.get("format") == "xlsx":
+        standings = selectors.standings(review_round)
         return xlsx_response(exports.ranking_xlsx(review_round, standings), "ranking.xlsx")
-    return render(request, "review/ranking.html", {"round": review_round, "standings": standings})
+    shown = listing_of_rows(
+        request,
+        selectors.ranked_standings(review_round),
+        matches=lambda row, q: q in row.ranked.number or q in row.ranked.title,
+        per_page=100,
+    )
+    rows = selectors.with_applications(list(shown.rows))
+    return render(
+        request, "review/ranking.html", {"round": review_round, "standings": rows, "listing": shown}
+    )
 
 
 @login_required

@@ -107,3 +107,28 @@ def test_override_reason_typed_before_an_error_is_kept(client):
     html = client.post(url, {field: "已核对营业执照。"}, follow=True).content.decode()
     assert "请选择审查结论。" in html
     assert "已核对营业执照。</textarea>" in html
+
+
+def test_places_held_by_others_leave_out_the_applications_own():
+    from collections import Counter
+
+    from stplan.applications.selectors import OthersHeld
+
+    place, other = (25, "per_unit", "A"), (25, "per_unit", "B")
+    held = OthersHeld(Counter({place: 3, other: 1}), Counter({place: 1, other: 1}))
+    assert held.get(place, 0) == 2
+    assert held.get(other, 0) == 0
+    assert held.get((6, "per_county", "C"), 0) == 0
+    assert dict(held) == {place: 2}
+
+
+def test_desk_pages_sorts_and_searches(client):
+    first, second = _recommended(), _recommended()
+    client.force_login(OfficerFactory())
+    url = reverse("applications:desk")
+    latest = client.get(url, {"sort": "latest"}).content.decode()
+    assert latest.index(second.number) < latest.index(first.number)
+    found = client.get(url, {"q": first.number}).content.decode()
+    assert first.number in found
+    assert second.number not in found
+    assert "共 1 项，第 1/1 页" in found

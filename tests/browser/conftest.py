@@ -4,8 +4,8 @@ pytest-django's live server.
 One browser for the session, a fresh context (cookies, storage) for every test. Every page a
 test visits is saved as a full-page screenshot under
 var/test-artifacts/screenshots/<test name>/<NN>-<step>.png, and a test fails if a page
-raised a JavaScript error, a script, style sheet or htmx request failed to load, or the
-server answered any request with a 5xx.
+raised a JavaScript error, broke the Content-Security-Policy, a script, style sheet or htmx
+request failed to load, or the server answered any request with a 5xx.
 """
 
 import contextlib
@@ -92,6 +92,12 @@ def check_response(response, problems: list[str]) -> None:
         problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
 
 
+def check_console(message, problems: list[str]) -> None:
+    """Chromium reports what the Content-Security-Policy refused as a console error."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        problems.append(f"CSP: {message.text}")
+
+
 @pytest.fixture
 def new_page(browser, live_server, transactional_db, screenshots, request) -> Iterator[Callable[..., Page]]:
     """Opens a page in a fresh browser context pointed at the live server; Playwright's
@@ -107,6 +113,7 @@ def new_page(browser, live_server, transactional_db, screenshots, request) -> It
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
         page.on("response", lambda response: check_response(response, problems))
+        page.on("console", lambda message: check_console(message, problems))
         return page
 
     yield open_page

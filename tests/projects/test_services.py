@@ -482,3 +482,24 @@ def test_county_award_follows_direction_40_and_is_recorded_once():
         services.record_award(
             actor=staff, county="阳朔县", year=2022, amount=300_000, county_match=100_000, proof="x"
         )
+
+
+def test_dashboard_reads_a_fixed_number_of_queries_however_many_projects():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    current, _applications, staff = scored_round(open_guide(), [90, 80])
+    plan = funding.create_plan(actor=staff, review_round=current, name="方案", total_budget=1_000_000)
+    plan = funding.publicize(plan=plan, actor=staff)
+    funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    first, second = projects_of_plan(plan)
+    _sign(first, staff)
+    later = first.starts_on + timedelta(days=400)
+    with CaptureQueriesContext(connection) as one_in_progress:
+        selectors.dashboard(selectors.visible_projects(staff), today=later)
+    _sign(second, staff)
+    with CaptureQueriesContext(connection) as two_in_progress:
+        board = selectors.dashboard(selectors.visible_projects(staff), today=later)
+    assert board.by_status["实施中"] == 2
+    assert f"{second.number}：第1年度报告未提交或未通过" in board.overdue
+    assert len(two_in_progress) == len(one_in_progress)

@@ -301,3 +301,22 @@ def test_round_page_registers_a_conflict_that_takes_the_task_out(client):
         "配偶在申报单位",
         task.application_id,
     )
+
+
+def test_round_page_lists_the_pool_once_not_in_every_row(client):
+    application, (task, *_rest) = _published()
+    client.force_login(OfficerFactory(section="国外智力引进与人才科"))
+    page = client.get(reverse("review:round", args=[task.round_id])).content.decode()
+    assert page.count('<datalist id="pool-experts">') == 1
+    assert page.count('list="pool-experts"') == 1
+    assert page.count(f'<option value="{task.expert_id}">') == 1
+    assert application.number in page
+    assert "共 1 项，第 1/1 页" in page
+
+
+def test_round_page_searches_its_applications(client):
+    application, (task, *_rest) = _published()
+    client.force_login(OfficerFactory(section="国外智力引进与人才科"))
+    url = reverse("review:round", args=[task.round_id])
+    assert application.number not in client.get(url, {"q": "没有这个项目"}).content.decode()
+    assert application.number in client.get(url, {"q": application.number}).content.decode()

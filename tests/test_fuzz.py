@@ -53,7 +53,7 @@ from tests.world import (
     submitted_25,
 )
 
-NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "api")
+NAMESPACES = ("applications", "accounts", "review", "funding", "projects", "guides", "api", "statistics")
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
@@ -64,6 +64,8 @@ SLOW_EXAMPLES = 3
 
 GET_KEYS = (
     "q",
+    "by",
+    "value",
     "direction",
     "status",
     "county",

@@ -78,6 +78,8 @@ NAMESPACES = (
     "challenges",
     "pledges",
     "appraisals",
+    "statistics",
+    "jobs",
 )
 TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
@@ -89,6 +91,8 @@ SLOW_EXAMPLES = 3
 
 GET_KEYS = (
     "q",
+    "by",
+    "value",
     "direction",
     "status",
     "county",

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -88,6 +89,18 @@ def _build():
     ids = sorted({pk for model in models for pk in model.objects.values_list("pk", flat=True)})
     allowed = {role: numbers | public for role, numbers in visible.items()}
     return {"tokens": tokens, "visible": {**allowed, "anonymous": public}, "ids": ids}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_connection_per_module():
+    """Requests arrive through WSGI as in production, where the end of each request closes a
+    connection found inside a transaction; here every request runs inside the world's
+    transaction, so (as Django's test client does) connections stay open between requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 world = module_world(_build)

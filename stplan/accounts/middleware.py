@@ -2,7 +2,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from stplan.accounts.services import two_step_device
+from stplan.accounts.services import offers_two_step, two_step_device
 
 # What a person who has given the password but not yet the code may still open.
 OPEN_BEFORE_SECOND_STEP = ("/accounts/login/", "/accounts/logout/", "/static/", "/i18n/")
@@ -21,6 +21,8 @@ class SecondStepMiddleware:
             user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(OPEN_BEFORE_SECOND_STEP)
+            # Applicants and experts have no device: no query on their every request.
+            and offers_two_step(user)
             and two_step_device(user) is not None
         ):
             return redirect(

@@ -4,7 +4,8 @@ that applications asks for them without importing the stages that keep them."""
 
 from collections.abc import Callable
 
-# Each source returns keyword arguments of `eligibility.rules.Records` (leading, overdue, sanctions).
+# Each source returns keyword arguments of `eligibility.rules.Records` (leading, overdue, sanctions);
+# the sanctions of several sources are put together.
 SOURCES: list[Callable[[], dict]] = []
 
 

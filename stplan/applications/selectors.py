@@ -118,7 +118,9 @@ def system_records() -> Records:
         )
     provided: dict = {}
     for source in SOURCES:
-        provided.update(source())
+        for key, value in source().items():
+            # Several stages keep 失信 records (credit records, imported lists): they add up.
+            provided[key] = provided[key] + value if key == "sanctions" and key in provided else value
     return Records(
         funded=tuple(funded),
         applications={key: tuple(numbers) for key, numbers in by_leader.items()},

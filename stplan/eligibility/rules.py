@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -510,6 +510,9 @@ class Sanction:
     name: str
     on: date
     reason: str
+    # The last day of the sanction when the list that records it says so (imported lists);
+    # otherwise the rule's `years` from `on` bound it.
+    until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -605,18 +608,19 @@ class CreditSanction(Rule):
             )
         subjects = {u.credit_code for u in app.units} | {app.leader.id_number}
         on = app.submitted_on
-        barred = [
-            s
-            for s in records.sanctions
-            if s.subject in subjects and s.on <= on < years_after(s.on, self.years)
-        ]
-        return tuple(
-            self.finding(
-                direction,
-                f"{s.name}有失信记录（{s.on:%Y-%m-%d}，{s.reason}），{self.years}年内不得申报。",
-            )
-            for s in barred
-        )
+        barred = [s for s in records.sanctions if s.subject in subjects and s.on <= on <= self.last_day(s)]
+        return tuple(self.finding(direction, self.sanction_message(s)) for s in barred)
+
+    def last_day(self, sanction: Sanction) -> date:
+        if sanction.until is not None:
+            return sanction.until
+        return years_after(sanction.on, self.years) - timedelta(days=1)
+
+    def sanction_message(self, sanction: Sanction) -> str:
+        recorded = f"{sanction.name}有失信记录（{sanction.on:%Y-%m-%d}，{sanction.reason}）"
+        if sanction.until is not None:
+            return f"{recorded}，惩戒期至{sanction.until:%Y-%m-%d}，期间不得申报。"
+        return f"{recorded}，{self.years}年内不得申报。"
 
 
 class NotFundedBefore(Rule):

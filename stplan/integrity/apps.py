@@ -7,4 +7,7 @@ class IntegrityConfig(AppConfig):
     verbose_name = _("查重")
 
     def ready(self):
-        from stplan.integrity import predicates, workflow  # noqa: F401  (registers them)
+        from stplan.applications.records import provide
+        from stplan.integrity import predicates, selectors, workflow  # noqa: F401  (registers them)
+
+        provide(selectors.imported_sanctions)

@@ -1,10 +1,11 @@
-"""查重 workbooks: the pairs of a batch, and the template for projects funded elsewhere."""
+"""查重 workbooks: the pairs of a batch, and the templates for projects funded elsewhere and
+for outside 失信 lists."""
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from stplan.integrity.services import REGISTRY_COLUMNS
+from stplan.integrity.services import REGISTRY_COLUMNS, SANCTION_COLUMNS
 from stplan.spreadsheets import append_row
 
 PAIR_COLUMNS = [
@@ -74,4 +75,22 @@ def registry_template() -> Workbook:
     book = Workbook()
     sheet = _sheet(book, "外部已立项项目", REGISTRY_COLUMNS)
     append_row(sheet, REGISTRY_HINTS)
+    return book
+
+
+SANCTION_HINTS = [
+    "单位 或 个人",
+    "单位全称或姓名",
+    "单位填统一社会信用代码，个人填身份证号",
+    "如 2021-06-30",
+    "可空：空则按指南规定的年限",
+    "如 自治区科技厅",
+    "如 项目验收不通过、科研失信行为",
+]
+
+
+def sanctions_template() -> Workbook:
+    book = Workbook()
+    sheet = _sheet(book, "失信记录", SANCTION_COLUMNS)
+    append_row(sheet, SANCTION_HINTS)
     return book

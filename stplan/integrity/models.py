@@ -43,6 +43,47 @@ class FundedElsewhere(models.Model):
         return "\n".join(part for part in (self.title, self.summary) if part)
 
 
+class SanctionSubject(models.TextChoices):
+    UNIT = "unit", _("单位")
+    PERSON = "person", _("个人")
+
+
+class SanctionEntry(models.Model):
+    """A 失信 record from an outside list (信用中国, 自治区科技厅的科研失信行为记录 …), against a
+    unit by its 统一社会信用代码 or a person by identity number: the credit_sanction rule
+    bars them as it does for the system's own credit records."""
+
+    subject_kind = models.CharField(_("主体类型"), max_length=10, choices=SanctionSubject.choices)
+    name = models.CharField(_("名称或姓名"), max_length=200)
+    identifier = models.CharField(_("统一社会信用代码或身份证号"), max_length=40)
+    sanctioned_on = models.DateField(_("认定日期"))
+    until = models.DateField(_("惩戒截止日期"), null=True, blank=True)
+    authority = models.CharField(_("认定机关"), max_length=100)
+    reason = models.CharField(_("失信行为"), max_length=300)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("外部失信记录")
+        verbose_name_plural = _("外部失信记录")
+        ordering = ["-sanctioned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifier", "sanctioned_on", "authority"], name="sanction_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.authority} {self.sanctioned_on}）"
+
+    @property
+    def shown_identifier(self) -> str:
+        """An identity number shows only its last four characters on lists."""
+        if self.subject_kind == SanctionSubject.PERSON:
+            return "*" * max(len(self.identifier) - 4, 0) + self.identifier[-4:]
+        return self.identifier
+
+
 class PairStatus(models.TextChoices):
     PENDING = "pending", _("待核实")
     DISTINCT = "distinct", _("不是重复")

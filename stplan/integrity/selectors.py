@@ -6,7 +6,8 @@ from stplan.applications.models import Application, ApplicationVersion, Status
 from stplan.applications.selectors import visible_applications
 from stplan.applications.submission import SubmittedApplication
 from stplan.eligibility.guide import load_guide_data
-from stplan.integrity.models import PairStatus, ScanRun, SimilarPair
+from stplan.eligibility.rules import Sanction
+from stplan.integrity.models import PairStatus, SanctionEntry, ScanRun, SimilarPair
 
 # What an application's 查重 compares: its submitted 项目名称, 摘要, 研究内容 and 考核指标.
 NEVER_COMPARED = (Status.DRAFT, Status.WITHDRAWN)
@@ -93,3 +94,19 @@ def funding_refusal(pair: SimilarPair) -> str:
 
 def latest_scan(guide) -> ScanRun | None:
     return ScanRun.objects.filter(guide=guide).order_by("-at", "-pk").first()
+
+
+def imported_sanctions() -> dict:
+    """The outside 失信 lists as the credit_sanction rule reads them (`eligibility.rules.Records`)."""
+    return {
+        "sanctions": tuple(
+            Sanction(
+                subject=entry.identifier,
+                name=entry.name,
+                on=entry.sanctioned_on,
+                reason=f"{entry.authority}认定：{entry.reason}",
+                until=entry.until,
+            )
+            for entry in SanctionEntry.objects.order_by("sanctioned_on", "pk")
+        )
+    }

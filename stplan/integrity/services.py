@@ -1,6 +1,8 @@
-"""Writes for 查重: a run over a guide's batch, an officer's decision on a pair, the import of
-projects funded elsewhere."""
+"""Writes for 查重 and 失信: a run over a guide's batch, an officer's decision on a pair, the
+imports of projects funded elsewhere and of outside 失信 lists."""
 
+import datetime
+import re
 import time
 
 from django.conf import settings
@@ -10,10 +12,11 @@ from django.utils import timezone
 from stplan.accounts.models import User
 from stplan.applications.submission import submitted_content
 from stplan.eligibility.guide import guide_text
+from stplan.eligibility.identifiers import ric_problem, uscc_problem
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
 from stplan.integrity import engine, selectors
-from stplan.integrity.models import FundedElsewhere, ScanRun, SimilarPair
+from stplan.integrity.models import FundedElsewhere, SanctionEntry, SanctionSubject, ScanRun, SimilarPair
 from stplan.spreadsheets import listed, read_rows
 from stplan.workflow import perform, record
 
@@ -140,10 +143,7 @@ def import_registry(*, actor: User, content: bytes) -> int:
     problems: list[str] = []
     rows = []
     for number, raw in read_rows(content, first_row=REGISTRY_FIRST_ROW):
-        values = [("" if v is None else v) for v in (*raw, *[None] * len(REGISTRY_COLUMNS))][
-            : len(REGISTRY_COLUMNS)
-        ]
-        unit, leader, title, summary, year, funder, amount = values
+        unit, leader, title, summary, year, funder, amount = _cells(raw, len(REGISTRY_COLUMNS))
         texts = {
             "unit_name": str(unit).strip(),
             "leader_name": str(leader).strip(),
@@ -201,3 +201,101 @@ def _whole(value) -> int | None:
         return int(value)
     text = str(value).replace(",", "").strip()
     return int(text) if text.isdigit() else None
+
+
+def _cells(raw: tuple, count: int) -> list:
+    """A row's first `count` values, blanks as "" and short rows padded."""
+    return [("" if v is None else v) for v in (*raw, *[None] * count)][:count]
+
+
+SANCTION_COLUMNS = [
+    ("主体类型", 10),
+    ("名称或姓名", 30),
+    ("统一社会信用代码或身份证号", 24),
+    ("认定日期", 12),
+    ("惩戒截止日期", 14),
+    ("认定机关", 24),
+    ("失信行为", 50),
+]
+SUBJECT_KINDS = {str(label): value for value, label in SanctionSubject.choices}
+
+
+@transaction.atomic
+def import_sanctions(*, actor: User, content: bytes) -> int:
+    """失信 records of an outside list from the xlsx template, all rows or none; a record
+    already imported (same subject, date and authority) is updated, not doubled."""
+    if not actor.has_perm("integrity.import_registry"):
+        raise ServiceError("只有局管理员可以导入失信记录。")
+    problems: list[str] = []
+    rows = []
+    for number, raw in read_rows(content, first_row=REGISTRY_FIRST_ROW):
+        kind, name, identifier, on, until, authority, reason = _cells(raw, len(SANCTION_COLUMNS))
+        row = {
+            "subject_kind": SUBJECT_KINDS.get(str(kind).strip()),
+            "name": str(name).strip(),
+            "identifier": str(identifier).strip().upper(),
+            "sanctioned_on": _day(on),
+            "until": _day(until) if until != "" else None,
+            "authority": str(authority).strip(),
+            "reason": str(reason).strip(),
+        }
+        if found := _sanction_problems(row, until):
+            problems.append(f"第{number}行：{'；'.join(found)}")
+        else:
+            rows.append(row)
+    if problems:
+        raise ServiceError("导入失败，未导入任何失信记录：" + "；".join(listed(problems)))
+    if not rows:
+        raise ServiceError("文件中没有失信记录：请按模板从第3行起填写。")
+    keys = [(row["identifier"], row["sanctioned_on"], row["authority"]) for row in rows]
+    if len(set(keys)) < len(keys):
+        raise ServiceError("导入失败：文件中有重复的失信记录（同一主体、认定日期和认定机关）。")
+    for row in rows:
+        key = {k: row[k] for k in ("identifier", "sanctioned_on", "authority")}
+        SanctionEntry.objects.update_or_create(
+            **key, defaults={**{k: v for k, v in row.items() if k not in key}, "imported_by": actor}
+        )
+    return len(rows)
+
+
+def _sanction_problems(row: dict, until) -> list[str]:
+    found = []
+    if row["subject_kind"] is None:
+        found.append("主体类型应为“单位”或“个人”")
+    for label, key in (("名称或姓名", "name"), ("认定机关", "authority"), ("失信行为", "reason")):
+        limit = SanctionEntry._meta.get_field(key).max_length
+        if not row[key]:
+            found.append(f"缺少{label}")
+        elif len(row[key]) > limit:
+            found.append(f"{label}不能超过{limit}个字")
+    identifier = row["identifier"]
+    if row["subject_kind"] == SanctionSubject.UNIT and (problem := uscc_problem(identifier)):
+        found.append(f"统一社会信用代码{problem}")
+    if row["subject_kind"] == SanctionSubject.PERSON:
+        # A 居民身份证号码 is checked to its check digit; other documents (护照 …) as typed.
+        if not identifier:
+            found.append("缺少身份证号")
+        elif len(identifier) > 40:
+            found.append("证件号码不能超过40位")
+        elif len(identifier) == 18 and (problem := ric_problem(identifier)):
+            found.append(f"身份证号{problem}")
+    if row["sanctioned_on"] is None:
+        found.append("认定日期应为日期，如 2021-06-30")
+    if until != "" and row["until"] is None:
+        found.append("惩戒截止日期应为日期，如 2024-06-29，无截止日期的留空")
+    elif row["until"] and row["sanctioned_on"] and row["until"] < row["sanctioned_on"]:
+        found.append("惩戒截止日期早于认定日期")
+    return found
+
+
+def _day(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    # Spreadsheets typed by hand write 2021-6-30, 2021/6/30 or 2021.6.30 as often as ISO dates.
+    parts = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", str(value).strip())
+    try:
+        return datetime.date(*(int(p) for p in parts.groups())) if parts else None
+    except ValueError:
+        return None

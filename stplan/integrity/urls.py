@@ -11,4 +11,6 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_pairs, name="application_pairs"),
     path("registry/", views.registry, name="registry"),
     path("registry/template.xlsx", views.registry_template, name="registry_template"),
+    path("sanctions/", views.sanctions, name="sanctions"),
+    path("sanctions/template.xlsx", views.sanctions_template, name="sanctions_template"),
 ]

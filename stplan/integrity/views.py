@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stplan.applications.selectors import visible_applications
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
 from stplan.integrity import exports, selectors, services
-from stplan.integrity.models import FundedElsewhere, PairStatus
+from stplan.integrity.models import FundedElsewhere, PairStatus, SanctionEntry
 from stplan.web import object_id, xlsx_response
 from stplan.workflow import workflow_of
 
@@ -131,22 +132,27 @@ def application_pairs(request, pk):
     )
 
 
+def _import(request, importer, done: str) -> None:
+    """The 局管理员's upload of a filled-in template, its outcome as this page's message."""
+    if not request.user.has_perm("integrity.import_registry"):
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要导入的 Excel 文件。"))
+        return
+    try:
+        count = importer(actor=request.user, content=upload.read())
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done % {"count": count})
+
+
 @login_required
 def registry(request):
     _staff(request.user)
     if request.method == "POST":
-        if not request.user.has_perm("integrity.import_registry"):
-            raise PermissionDenied
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的 Excel 文件。")
-        else:
-            try:
-                count = services.import_registry(actor=request.user, content=upload.read())
-            except ServiceError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"已导入{count}个外部已立项项目。")
+        _import(request, services.import_registry, _("已导入%(count)s个外部已立项项目。"))
         return redirect("integrity:registry")
     projects = FundedElsewhere.objects.all()
     if q := request.GET.get("q", "").strip():
@@ -162,3 +168,25 @@ def registry(request):
 def registry_template(request):
     _staff(request.user)
     return xlsx_response(exports.registry_template(), "外部已立项项目模板.xlsx")
+
+
+@login_required
+def sanctions(request):
+    _staff(request.user)
+    if request.method == "POST":
+        _import(request, services.import_sanctions, _("已导入%(count)s条失信记录。"))
+        return redirect("integrity:sanctions")
+    entries = SanctionEntry.objects.all()
+    if q := request.GET.get("q", "").strip():
+        entries = entries.filter(Q(name__icontains=q) | Q(authority__icontains=q))
+    return render(
+        request,
+        "integrity/sanctions.html",
+        {"entries": entries[:500], "total": entries.count(), "q": q},
+    )
+
+
+@login_required
+def sanctions_template(request):
+    _staff(request.user)
+    return xlsx_response(exports.sanctions_template(), "失信记录模板.xlsx")

@@ -105,3 +105,27 @@ def test_credit_sanction_period_from_a_leap_day():
     data = eligible(25, submitted_at="2023-02-27T10:00:00")
     data["lead"]["credit_code"] = unit
     assert errors(check(SANCTIONED, data, on_leap_day)) == [CREDIT]
+
+
+def test_credit_sanction_of_an_outside_list_lasts_to_its_own_last_day():
+    data = eligible(25, submitted_at="2022-05-10T10:00:00")
+    person = data["leader"]["id_number"]
+
+    def records(until: date) -> Records:
+        return Records(
+            sanctions=(
+                Sanction(
+                    subject=person,
+                    name="张三",
+                    on=date(2016, 1, 1),
+                    reason="自治区科技厅认定：科研失信",
+                    until=until,
+                ),
+            )
+        )
+
+    assert errors(check(SANCTIONED, data, records(date(2022, 5, 9)))) == []
+    [finding] = check(SANCTIONED, data, records(date(2022, 5, 10))).findings
+    assert finding.message == (
+        "张三有失信记录（2016-01-01，自治区科技厅认定：科研失信），惩戒期至2022-05-10，期间不得申报。"
+    )

@@ -1,7 +1,7 @@
 """Who may open and do what with 查重: every role × view × action, from the tables below,
 written by hand from the rules (查重 is bureau staff's; a pair is decided by the 科室 of the
 later application's 方向 and the 局管理员, and seen by whoever may see either application;
-only the 局管理员 imports the registry). They do not ask stplan's predicates."""
+only the 局管理员 imports the registry and the 失信 lists). They do not ask stplan's predicates."""
 
 from dataclasses import dataclass
 from io import BytesIO
@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from stplan.integrity import exports, services
-from stplan.integrity.models import FundedElsewhere, PairEvent, ScanRun, SimilarPair
+from stplan.integrity.models import FundedElsewhere, PairEvent, SanctionEntry, ScanRun, SimilarPair
 from stplan.spreadsheets import append_row
 from tests.matrix import (
     ANONYMOUS,
@@ -43,7 +43,8 @@ ACTORS = (
 DECISIONS = ("mark_distinct", "mark_duplicate", "allow")
 # The pair is pending: 不是重复 and 重复申报 move it; 准予立项 waits for a confirmed duplicate.
 MOVES = {"mark_distinct", "mark_duplicate"}
-VIEWS = ("report", "export", "scan", "pair", "application_pairs", "registry", "registry_template")
+IMPORTS = ("registry", "sanctions")
+TEMPLATES = ("registry_template", "sanctions_template")
 
 
 def expect(cell: Cell) -> Expect:
@@ -53,11 +54,11 @@ def expect(cell: Cell) -> Expect:
     if actor not in BUREAU_STAFF:
         return Expect(403)
     match view:
-        case "report" | "export" | "registry_template":
+        case "report" | "export" | "registry_template" | "sanctions_template":
             return Expect(200)
         case "scan":
             return Expect(302, True)
-        case "registry":
+        case "registry" | "sanctions":
             if method == "GET":
                 return Expect(200)
             return Expect(302, True) if actor == "bureau_admin" else Expect(403)
@@ -72,10 +73,11 @@ def expect(cell: Cell) -> Expect:
 
 def cells():
     for actor in ACTORS:
-        for view in ("report", "export", "application_pairs", "registry", "registry_template"):
+        for view in ("report", "export", "application_pairs", *IMPORTS, *TEMPLATES):
             yield Cell(view, "GET", actor)
         yield Cell("scan", "POST", actor)
-        yield Cell("registry", "POST", actor)
+        for view in IMPORTS:
+            yield Cell(view, "POST", actor)
         yield Cell("pair", "GET", actor)
         for action in DECISIONS:
             yield Cell("pair", "POST", actor, action=action)
@@ -88,11 +90,11 @@ class World:
     guide: object
     pair: SimilarPair
     registry_file: bytes
+    sanctions_file: bytes
 
 
-def _registry_file() -> bytes:
-    book = exports.registry_template()
-    append_row(book.active, ["桂林某大学", "张三", "矩阵外部项目", "摘要", 2021, "自治区科技计划", 100000])
+def _filled(book, row) -> bytes:
+    append_row(book.active, row)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -103,7 +105,20 @@ def _build():
     _round, (first, _later), staff = scored_round(guide, [90, 80])
     actors = make_actors(leader_own=first.leader)
     services.scan(guide=guide, actor=staff)
-    return World(actors, sessions_of(actors), guide, SimilarPair.objects.get(), _registry_file())
+    return World(
+        actors,
+        sessions_of(actors),
+        guide,
+        SimilarPair.objects.get(),
+        _filled(
+            exports.registry_template(),
+            ["桂林某大学", "张三", "矩阵外部项目", "摘要", 2021, "自治区科技计划", 100000],
+        ),
+        _filled(
+            exports.sanctions_template(),
+            ["个人", "李四", "450305199001011231", "2022-03-01", "", "自治区科技厅", "科研失信行为"],
+        ),
+    )
 
 
 world = module_world(_build)
@@ -125,6 +140,7 @@ def _state():
         "events": PairEvent.objects.count(),
         "scans": ScanRun.objects.count(),
         "registry": FundedElsewhere.objects.count(),
+        "sanctions": SanctionEntry.objects.count(),
     }
 
 
@@ -147,6 +163,8 @@ def _post_data(world, cell):
             return {"guide": world.guide.pk}
         case "registry":
             return {"file": SimpleUploadedFile("registry.xlsx", world.registry_file)}
+        case "sanctions":
+            return {"file": SimpleUploadedFile("sanctions.xlsx", world.sanctions_file)}
     return {"decision": cell.action, "reason": "矩阵核实"}
 
 

@@ -1,24 +1,33 @@
 """查重 in the system: a run over the batch, officers' decisions through the kernel, 立项 kept
 from confirmed duplicates, the registry of projects funded elsewhere."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from stplan.applications import services as application_services
-from stplan.applications.selectors import latest_content
+from stplan.applications.selectors import latest_content, system_records
+from stplan.eligibility.rules import Sanction
 from stplan.errors import ServiceError
 from stplan.funding import services as funding_services
 from stplan.funding.models import PlanEvent
 from stplan.integrity import exports, selectors, services
-from stplan.integrity.models import FundedElsewhere, PairEvent, PairStatus, ScanRun, SimilarPair
+from stplan.integrity.models import (
+    FundedElsewhere,
+    PairEvent,
+    PairStatus,
+    SanctionEntry,
+    ScanRun,
+    SimilarPair,
+)
 from stplan.spreadsheets import append_row
 from tests.world import (
     BureauAdminFactory,
     LeaderFactory,
     OfficerFactory,
+    UnitFactory,
     open_guide,
     passed_25,
     scored_round,
@@ -267,3 +276,69 @@ def test_passed_application_text_has_its_indicators(guide):
     text = selectors.application_text(latest_content(application))
     assert text.splitlines()[0] == application.title
     assert text.splitlines()[-1].startswith("新技术")
+
+
+def _sanctions_file(rows) -> bytes:
+    book = exports.sanctions_template()
+    for row in rows:
+        append_row(book.active, row)
+    return _saved(book)
+
+
+def test_sanctions_import_reads_the_template_and_feeds_the_credit_rule(staff):
+    unit = UnitFactory()
+    content = _sanctions_file(
+        [
+            ("单位", unit.name, unit.credit_code.lower(), "2021/6/30", "", "自治区科技厅", "项目验收不通过"),
+            (
+                "个人",
+                "李四",
+                "450305199001011231",
+                date(2020, 1, 2),
+                "2025-01-01",
+                "信用中国",
+                "科研失信行为",
+            ),
+        ]
+    )
+    assert services.import_sanctions(actor=staff, content=content) == 2
+    assert services.import_sanctions(actor=staff, content=content) == 2
+
+    assert SanctionEntry.objects.count() == 2
+    assert set(system_records().sanctions) == {
+        Sanction(
+            subject=unit.credit_code,
+            name=unit.name,
+            on=date(2021, 6, 30),
+            reason="自治区科技厅认定：项目验收不通过",
+        ),
+        Sanction(
+            subject="450305199001011231",
+            name="李四",
+            on=date(2020, 1, 2),
+            reason="信用中国认定：科研失信行为",
+            until=date(2025, 1, 1),
+        ),
+    }
+
+
+def test_sanctions_import_refuses_a_bad_file_whole(staff):
+    content = _sanctions_file(
+        [
+            ("单位", "某公司", "91450300MA5KXXXX", "2021-06-30", "", "自治区科技厅", "失信"),
+            ("法人", "", "450305199001011232", "去年", "2020-01-01", "", ""),
+            ("个人", "王五", "450305199001011231", "2021-06-30", "2021-01-01", "信用中国", "失信"),
+        ]
+    )
+    with pytest.raises(ServiceError) as refused:
+        services.import_sanctions(actor=staff, content=content)
+
+    assert str(refused.value).startswith("导入失败，未导入任何失信记录：第3行：统一社会信用代码")
+    assert (
+        "第4行：主体类型应为“单位”或“个人”；缺少名称或姓名；缺少认定机关；缺少失信行为；认定日期应为日期，如 2021-06-30"
+        in str(refused.value)
+    )
+    assert str(refused.value).endswith("第5行：惩戒截止日期早于认定日期")
+    assert SanctionEntry.objects.count() == 0
+    with pytest.raises(ServiceError, match="只有局管理员可以导入失信记录"):
+        services.import_sanctions(actor=OfficerFactory(), content=content)

@@ -12,6 +12,7 @@ from stplan.appraisals import services as appraisals
 from stplan.challenges import services as challenges
 from stplan.challenges.models import ChallengeItem
 from stplan.demo.builders import MINIMAL_PDF, application_form, challenge_plan_form
+from stplan.demo.texts import TEXTS
 from stplan.pledges import services as pledges
 from stplan.pledges.models import Pledge
 from stplan.projects import services as projects
@@ -132,6 +133,8 @@ def load_challenges_demo(
             leader_serial=application.pk,
             recommender_pk=units["lingui"].pk,
             indicators={"major_breakthrough": 3, "new_product": 4, "input_output_ratio": 3},
+            summary=TEXTS[title][0],
+            research_content=TEXTS[title][1],
         )
         form["lead-rd_expense_last_year"] = ["6500000"]
         form.update(challenge_plan_form(item_pk=item.pk, title=title))

@@ -17,6 +17,7 @@ from stplan.demo.builders import MINIMAL_PDF, application_form, credit_code, yea
 from stplan.demo.challenges import load_challenges_demo, score_challenge_teams, sign_pledges
 from stplan.demo.projects import load_projects_demo
 from stplan.demo.review import load_experts, load_review_demo
+from stplan.demo.texts import TEXTS
 from stplan.guides.models import Direction, Guide
 from stplan.guides.services import load_guide
 from stplan.review.defaults import load_review_defaults
@@ -222,7 +223,10 @@ def _applications(guide: Guide, units, unit_admins, leaders, admin, today: date)
         direction = directions[number]
         leader = leaders[unit_key]
         application = applications.create_application(actor=leader, direction=direction)
+        summary, research_content = TEXTS[title]
         form = application_form(
+            summary=summary,
+            research_content=research_content,
             today=today,
             title=title,
             years=direction.duration_years,

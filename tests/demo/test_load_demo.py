@@ -5,6 +5,8 @@ from django.core.management import call_command
 from stplan.accounts.models import Role, Unit, User
 from stplan.applications.models import Application, Status
 from stplan.guides.models import Guide
+from stplan.integrity import services as integrity
+from stplan.integrity.models import SimilarPair
 
 
 @pytest.mark.django_db
@@ -79,3 +81,19 @@ def test_load_demo_runs_challenge_from_need_to_signed_pledge():
     assert list(teams.values_list("status", flat=True)) == ["funded", "passed"]
     assert (pledge.project.application, pledge.status) == (teams[0], "signed")
     assert pledge.project.contract.status == "approved"
+
+
+@pytest.mark.django_db
+def test_load_demo_applications_have_their_own_texts_so_few_pairs_resemble():
+    call_command("load_demo")
+    guide = Guide.objects.get(slug="guilin-2022")
+
+    run = integrity.scan(guide=guide, actor=User.objects.get(username="admin"))
+
+    assert (run.texts, run.pairs, SimilarPair.objects.count()) == (
+        Application.objects.filter(version__gt=0)
+        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        .count(),
+        0,
+        0,
+    )

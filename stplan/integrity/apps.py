@@ -8,6 +8,6 @@ class IntegrityConfig(AppConfig):
 
     def ready(self):
         from stplan.applications.records import provide
-        from stplan.integrity import predicates, selectors, workflow  # noqa: F401  (registers them)
+        from stplan.integrity import jobs, predicates, selectors, workflow  # noqa: F401  (registers them)
 
         provide(selectors.imported_sanctions)

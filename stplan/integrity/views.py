@@ -11,7 +11,10 @@ from stplan.applications.selectors import visible_applications
 from stplan.errors import ServiceError
 from stplan.guides.models import Guide
 from stplan.integrity import exports, selectors, services
+from stplan.integrity.jobs import SCAN
 from stplan.integrity.models import FundedElsewhere, PairStatus, SanctionEntry
+from stplan.jobs import services as jobs
+from stplan.jobs.models import JobStatus
 from stplan.web import object_id, xlsx_response
 from stplan.workflow import workflow_of
 
@@ -56,14 +59,14 @@ def scan(request):
     guide = _guide(request.POST)
     if guide is None:
         raise PermissionDenied
-    try:
-        run = services.scan(guide=guide, actor=request.user)
-    except ServiceError as error:
-        messages.error(request, str(error))
+    job = jobs.start(kind=SCAN, owner=request.user, params={"guide": guide.pk})
+    if not job.finished:
+        return redirect("jobs:detail", pk=job.pk)
+    # Run here and now (no worker configured): its outcome is this page's message.
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.error)
     else:
-        messages.success(
-            request, f"查重完成：比对{run.texts}份文本，发现{run.pairs}对疑似重复，用时{run.seconds}秒。"
-        )
+        messages.success(request, job.summary)
     return redirect(f"{reverse('integrity:report')}?guide={guide.pk}")
 
 

@@ -2,15 +2,18 @@
 English msgstr, none is fuzzy, and the compiled .mo says the same as the .po."""
 
 import ast
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
 import stplan
+from tests.world import LeaderFactory
 
 SOURCE = Path(stplan.__file__).resolve().parent
 CATALOGUE = SOURCE / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -137,3 +140,14 @@ def test_parser(tmp_path, line, expected):
     po.write_text(f"#: a.py:1\n{line}\n", encoding="utf-8")
     [entry] = parse_po(po) or [Entry()]
     assert entry == expected
+
+
+@pytest.mark.django_db
+def test_form_labels_end_in_a_full_width_colon_in_chinese(client):
+    """Django's own zh_Hans catalogue keeps the ASCII ":" after labels; ours overrides it."""
+    client.force_login(LeaderFactory())
+
+    html = client.get(reverse("accounts:password_change"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", html)
+    assert labels[1:] == ["旧密码：", "新密码：", "新密码确认："]

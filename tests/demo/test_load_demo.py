@@ -79,3 +79,14 @@ def test_load_demo_runs_challenge_from_need_to_signed_pledge():
     assert list(teams.values_list("status", flat=True)) == ["funded", "passed"]
     assert (pledge.project.application, pledge.status) == (teams[0], "signed")
     assert pledge.project.contract.status == "approved"
+
+
+@pytest.mark.django_db
+def test_load_demo_has_an_acceptance_panel_with_scores_and_one_task_left():
+    from stplan.projects.models import AcceptancePanel
+
+    call_command("load_demo")
+
+    panel = AcceptancePanel.objects.get()
+    assert (panel.status, panel.acceptance.status) == ("open", "submitted")
+    assert sorted(panel.reviews.values_list("status", flat=True)) == ["assigned", "submitted", "submitted"]

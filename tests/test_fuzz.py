@@ -97,7 +97,13 @@ TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
 # A PDF takes about a second to lay out: these get few examples.
-SLOW = {"applications:print", "projects:contract_pdf", "projects:certificate", "challenges:board", "pledges:pdf"}
+SLOW = {
+    "applications:print",
+    "projects:contract_pdf",
+    "projects:certificate",
+    "challenges:board",
+    "pledges:pdf",
+}
 EXAMPLES = 16
 SLOW_EXAMPLES = 3
 

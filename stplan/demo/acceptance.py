@@ -27,7 +27,9 @@ def load_acceptance_demo(*, admin: User) -> None:
     if project is None:
         return
     leader = project.application.leader
-    projects.allow_early(project=project, actor=admin, what="acceptance", reason="演示：提前验收，供查看验收专家组流程。")
+    projects.allow_early(
+        project=project, actor=admin, what="acceptance", reason="演示：提前验收，供查看验收专家组流程。"
+    )
     projects.add_evidence(
         project=project,
         actor=leader,
@@ -43,7 +45,9 @@ def load_acceptance_demo(*, admin: User) -> None:
         new_output=project.amount * 3,
         summary="按任务书完成研究内容，考核指标全部完成，详见检测报告。",
     )
-    panel = panels.form_panel(project=project, actor=admin, experts=3, due_at=timezone.now() + timedelta(days=10))
+    panel = panels.form_panel(
+        project=project, actor=admin, experts=3, due_at=timezone.now() + timedelta(days=10)
+    )
     panel = panels.transition_panel(panel=panel, action="publish", actor=admin)
     metrics = [row["metric"] for row in indicators]
     for n, review in enumerate(panel.reviews.order_by("pk")[: max(panel.reviews.count() - 1, 0)]):

@@ -13,9 +13,9 @@ from django.utils.datastructures import MultiValueDict
 from stplan.accounts import services as accounts
 from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services as applications
+from stplan.demo.acceptance import load_acceptance_demo
 from stplan.demo.builders import MINIMAL_PDF, application_form, credit_code, years_ago
 from stplan.demo.challenges import load_challenges_demo, score_challenge_teams, sign_pledges
-from stplan.demo.acceptance import load_acceptance_demo
 from stplan.demo.projects import load_projects_demo
 from stplan.demo.review import load_experts, load_review_demo
 from stplan.guides.models import Direction, Guide

@@ -41,7 +41,10 @@ from stplan.workflow import perform, record
 
 MAX_EXPERTS = 15
 # The certificate each conclusion earns.
-CERTIFICATES = {AcceptanceStatus.PASSED: CertificateKind.ACCEPTANCE, AcceptanceStatus.CLOSED: CertificateKind.CLOSURE}
+CERTIFICATES = {
+    AcceptanceStatus.PASSED: CertificateKind.ACCEPTANCE,
+    AcceptanceStatus.CLOSED: CertificateKind.CLOSURE,
+}
 
 
 def current_panel(acceptance: Acceptance | None) -> AcceptancePanel | None:
@@ -174,7 +177,10 @@ def panel_result(panel: AcceptancePanel) -> PanelResult:
             row["committed"],
             row["achieved"],
             row["met"],
-            {value: sum(r.ratings.get(row["metric"]) == value for r in done) for value in IndicatorRating.values},
+            {
+                value: sum(r.ratings.get(row["metric"]) == value for r in done)
+                for value in IndicatorRating.values
+            },
         )
         for row in indicator_comparison(panel.project)
     ]

@@ -64,7 +64,10 @@ def panel(request, pk: int):
         "project": project,
         "acceptance": acceptance,
         "result": panels.panel_result(current) if current else None,
-        "actions": [(a, ACCEPTANCE_PANEL.transitions[a].label) for a in ACCEPTANCE_PANEL.available(current, request.user)]
+        "actions": [
+            (a, ACCEPTANCE_PANEL.transitions[a].label)
+            for a in ACCEPTANCE_PANEL.available(current, request.user)
+        ]
         if current
         else [],
         "can_form": acceptance is not None
@@ -97,7 +100,9 @@ def reviews(request):
     """我的验收评审."""
     if request.user.role != Role.EXPERT:
         raise PermissionDenied
-    return render(request, "projects/acceptance_reviews.html", {"reviews": panels.reviews_of_expert(request.user)})
+    return render(
+        request, "projects/acceptance_reviews.html", {"reviews": panels.reviews_of_expert(request.user)}
+    )
 
 
 def _posted(request, metrics):
@@ -119,14 +124,22 @@ def review(request, pk: int):
         opinion, comment = request.POST.get("opinion", ""), request.POST.get("comment", "")[:5000]
         try:
             panels.submit_review(
-                review=found, actor=request.user, ratings=ratings, remarks=remarks, opinion=opinion, comment=comment
+                review=found,
+                actor=request.user,
+                ratings=ratings,
+                remarks=remarks,
+                opinion=opinion,
+                comment=comment,
             )
         except ServiceError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "验收评审意见已提交。")
             return redirect("projects:acceptance_reviews")
-    rows = [{**row, "rating": ratings.get(row["metric"], ""), "remark": remarks.get(row["metric"], "")} for row in context["comparison"]]
+    rows = [
+        {**row, "rating": ratings.get(row["metric"], ""), "remark": remarks.get(row["metric"], "")}
+        for row in context["comparison"]
+    ]
     context.update(
         {
             "review": found,

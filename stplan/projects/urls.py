@@ -14,12 +14,18 @@ urlpatterns = [
 urlpatterns += [
     path("<int:pk>/acceptance-panel/", acceptance_views.panel, name="acceptance_panel"),
     path(
-        "<int:pk>/acceptance-panel/<slug:action>/", acceptance_views.panel_action, name="acceptance_panel_action"
+        "<int:pk>/acceptance-panel/<slug:action>/",
+        acceptance_views.panel_action,
+        name="acceptance_panel_action",
     ),
     path("<int:pk>/certificate.pdf", acceptance_views.certificate, name="certificate"),
     path("acceptance-reviews/", acceptance_views.reviews, name="acceptance_reviews"),
     path("acceptance-reviews/<int:pk>/", acceptance_views.review, name="acceptance_review"),
-    path("acceptance-reviews/<int:pk>/decline/", acceptance_views.review_decline, name="acceptance_review_decline"),
+    path(
+        "acceptance-reviews/<int:pk>/decline/",
+        acceptance_views.review_decline,
+        name="acceptance_review_decline",
+    ),
     path(
         "acceptance-reviews/<int:pk>/evidence/<int:file_pk>/",
         acceptance_views.evidence,

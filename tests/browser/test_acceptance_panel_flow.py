@@ -33,8 +33,14 @@ def sign_in(page: Page, shot, user, who: str) -> None:
 
 
 def _fits(page: Page, width: int) -> None:
-    wide = "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > %d).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className)" % width
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(wide)
+    """No horizontal scrolling; the message names what sticks out."""
+    wide = page.evaluate(
+        "w => [...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > w).slice(0, 8)"
+        ".map(e => e.tagName + '#' + e.id + '.' + e.className)",
+        width,
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

@@ -196,7 +196,9 @@ def _url(world, cell):
             evidence = world.projects["panel"].files.get()
             return reverse("projects:acceptance_evidence", args=[world.review.pk, evidence.pk])
         case "acceptance_panel_action":
-            return reverse("projects:acceptance_panel_action", args=[world.projects[cell.obj].pk, cell.action])
+            return reverse(
+                "projects:acceptance_panel_action", args=[world.projects[cell.obj].pk, cell.action]
+            )
     return reverse(f"projects:{cell.view}", args=[world.projects[cell.obj].pk])
 
 
@@ -212,7 +214,11 @@ def _post_data(world):
 def test_acceptance_cell_answers_as_the_rules_say(cell, world, client):
     expected = expect(cell)
     sessions = world.sessions
-    if cell.obj in world.own_sessions and cell.view in ("acceptance_panel", "acceptance_panel_action", "certificate"):
+    if cell.obj in world.own_sessions and cell.view in (
+        "acceptance_panel",
+        "acceptance_panel_action",
+        "certificate",
+    ):
         sessions = {**sessions, **world.own_sessions[cell.obj]}
     login(client, sessions, cell.actor)
     url = _url(world, cell)

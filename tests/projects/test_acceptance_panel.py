@@ -55,7 +55,9 @@ def test_panel_leaves_out_the_projects_own_unit_and_people_and_takes_one_per_uni
     leader_as_expert = ExpertFactory(id_number=leader_id, keywords="柔性传感")
     same_unit = [ExpertFactory(unit_name="同一研究院", keywords="柔性传感 新材料") for _ in range(2)]
 
-    panel = panels.form_panel(project=project, actor=officer, experts=5, due_at=timezone.now() + timedelta(days=3))
+    panel = panels.form_panel(
+        project=project, actor=officer, experts=5, due_at=timezone.now() + timedelta(days=3)
+    )
 
     chosen = {r.expert for r in panel.reviews.all()}
     assert own_unit not in chosen and leader_as_expert not in chosen
@@ -69,9 +71,13 @@ def test_panel_needs_a_pending_acceptance_the_officers_section_and_a_future_due_
     project, officer = accepting_project()
     due = timezone.now() + timedelta(days=3)
     with pytest.raises(ServiceError, match="只有该方向所属科室的经办人或局管理员可以组建验收专家组。"):
-        panels.form_panel(project=project, actor=OfficerFactory(section="农业农村科技科"), experts=3, due_at=due)
+        panels.form_panel(
+            project=project, actor=OfficerFactory(section="农业农村科技科"), experts=3, due_at=due
+        )
     with pytest.raises(ServiceError, match="评审截止须晚于现在。"):
-        panels.form_panel(project=project, actor=officer, experts=3, due_at=timezone.now() - timedelta(hours=1))
+        panels.form_panel(
+            project=project, actor=officer, experts=3, due_at=timezone.now() - timedelta(hours=1)
+        )
     with pytest.raises(ServiceError, match="验收专家人数须为1至15人。"):
         panels.form_panel(project=project, actor=officer, experts=0, due_at=due)
     panels.form_panel(project=project, actor=officer, experts=3, due_at=due)
@@ -81,7 +87,9 @@ def test_panel_needs_a_pending_acceptance_the_officers_section_and_a_future_due_
 
 def test_experts_see_only_their_published_reviews():
     project, officer = accepting_project()
-    panel = panels.form_panel(project=project, actor=officer, experts=2, due_at=timezone.now() + timedelta(days=3))
+    panel = panels.form_panel(
+        project=project, actor=officer, experts=2, due_at=timezone.now() + timedelta(days=3)
+    )
     review = panel.reviews.first()
     assert list(panels.reviews_of_expert(review.expert.user)) == []  # a draft panel is not shown
     panels.transition_panel(panel=panel, action="publish", actor=officer)
@@ -122,7 +130,10 @@ def test_expert_rates_every_indicator_and_the_panel_result_counts_them():
     third.refresh_from_db()
     assert third.status == AcceptanceReviewStatus.WITHDRAWN
     first.refresh_from_db()
-    assert (first.status, first.remarks) == (AcceptanceReviewStatus.SUBMITTED, {_metrics(project)[0]: "有佐证"})
+    assert (first.status, first.remarks) == (
+        AcceptanceReviewStatus.SUBMITTED,
+        {_metrics(project)[0]: "有佐证"},
+    )
 
 
 def test_review_after_the_due_date_or_once_closed_is_refused():

@@ -25,7 +25,9 @@ def test_officer_forms_publishes_and_closes_the_panel(client):
     detail = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert "组建验收专家组" in detail
 
-    response = client.post(reverse("projects:acceptance_panel", args=[project.pk]), {"experts": "2", "due_at": _due()})
+    response = client.post(
+        reverse("projects:acceptance_panel", args=[project.pk]), {"experts": "2", "due_at": _due()}
+    )
     assert response.status_code == 302
     panel = AcceptancePanel.objects.get(acceptance__project=project)
     assert panel.reviews.count() == 2
@@ -40,7 +42,9 @@ def test_refused_panel_form_keeps_what_was_typed(client):
     project, officer = accepting_project()
     client.force_login(officer)
     past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("projects:acceptance_panel", args=[project.pk]), {"experts": "4", "due_at": past})
+    response = client.post(
+        reverse("projects:acceptance_panel", args=[project.pk]), {"experts": "4", "due_at": past}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "评审截止须晚于现在。" in page
@@ -84,7 +88,11 @@ def test_expert_sees_indicators_and_evidence_and_a_refused_review_keeps_the_text
     )
     assert done.status_code == 302
     review.refresh_from_db()
-    assert (review.status, review.ratings, review.opinion) == (AcceptanceReviewStatus.SUBMITTED, {metric: "met"}, "passed")
+    assert (review.status, review.ratings, review.opinion) == (
+        AcceptanceReviewStatus.SUBMITTED,
+        {metric: "met"},
+        "passed",
+    )
 
 
 def test_another_expert_gets_404_for_a_review_not_theirs(client):
@@ -93,7 +101,9 @@ def test_another_expert_gets_404_for_a_review_not_theirs(client):
     client.force_login(second.expert.user)
     assert client.get(reverse("projects:acceptance_review", args=[first.pk])).status_code == 404
     evidence = project.files.get()
-    assert client.get(reverse("projects:acceptance_evidence", args=[first.pk, evidence.pk])).status_code == 404
+    assert (
+        client.get(reverse("projects:acceptance_evidence", args=[first.pk, evidence.pk])).status_code == 404
+    )
 
 
 def test_leader_downloads_the_certificate_after_a_pass(client):

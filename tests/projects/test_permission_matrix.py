@@ -23,7 +23,6 @@ from stplan.funding import services as funding
 from stplan.projects import services
 from stplan.projects.models import CountyAward, Project
 from stplan.projects.selectors import projects_of_plan
-from tests.projects.test_acceptance_matrix import cells as acceptance_cells
 from tests.matrix import (
     ANONYMOUS,
     BUREAU_STAFF,
@@ -39,6 +38,7 @@ from tests.matrix import (
     sessions_of,
     url_names,
 )
+from tests.projects.test_acceptance_matrix import cells as acceptance_cells
 from tests.world import BureauAdminFactory, OfficerFactory, UnitAdminFactory, open_guide, scored_round
 
 ACTORS = (

@@ -21,5 +21,7 @@ def acceptance_section(context, project):
         "result": panels.panel_result(current) if current and manager else None,
         "is_manager": manager,
         "certifiable": acceptance is not None and acceptance.status in panels.CERTIFICATES,
-        "certificate": AcceptanceCertificate.objects.filter(acceptance=acceptance).first() if acceptance else None,
+        "certificate": AcceptanceCertificate.objects.filter(acceptance=acceptance).first()
+        if acceptance
+        else None,
     }

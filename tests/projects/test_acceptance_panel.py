@@ -5,7 +5,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -159,7 +159,11 @@ def test_review_after_the_due_date_or_once_closed_is_refused():
 def test_submitted_review_is_frozen_in_the_database():
     project, officer = accepting_project()
     review = _score(acceptance_panel(project, officer, experts=1).reviews.get())
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="验收评审已锁定，不可修改"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(
             f"UPDATE {AcceptanceReview._meta.db_table} SET comment = 'changed' WHERE id = %s", [review.pk]
         )

@@ -324,8 +324,12 @@ def test_every_append_only_table_has_update_and_delete_triggers():
 def test_admin_log_and_frozen_tables_have_their_triggers():
     found = _triggers_by_table()
     assert found["django_admin_log"] == [("DELETE", False), ("UPDATE", False)]
-    assert FROZEN_WHEN == {"review.Review": "OLD.submitted_at IS NOT NULL"}
+    assert FROZEN_WHEN == {
+        "review.Review": "OLD.submitted_at IS NOT NULL",
+        "projects.AcceptanceReview": "OLD.submitted_at IS NOT NULL",
+    }
     assert found["review_review"] == [("DELETE", True), ("UPDATE", True)]
+    assert found["projects_acceptancereview"] == [("DELETE", True), ("UPDATE", True)]
 
 
 def test_installing_the_triggers_again_changes_nothing():
@@ -334,7 +338,7 @@ def test_installing_the_triggers_again_changes_nothing():
     triggers.install(connection)
     assert triggers.installed(connection) == before
     assert sorted((guard.name, guard.table) for guard in installed) == before
-    assert len(before) == 2 * len(append_only_models()) + 4
+    assert len(before) == 2 * len(append_only_models()) + 6
 
 
 # --- the admin's log and submitted scores ----------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
@@ -36,13 +37,23 @@ from stplan.applications.models import Application, Attachment
 from stplan.appraisals.models import Panel, PanelTask
 from stplan.challenges.models import ChallengeItem, Need, NeedCall
 from stplan.challenges.services import save_need
+from stplan.demo.builders import MINIMAL_PDF
 from stplan.funding import services as funding
 from stplan.funding.models import FundingPlan, Objection
 from stplan.integrity import services as integrity
 from stplan.integrity.models import SimilarPair
 from stplan.pledges.models import Pledge
 from stplan.projects import services as projects
-from stplan.projects.models import ChangeRequest, CountyAward, ProgressReport, Project, Tranche
+from stplan.projects.models import (
+    AcceptancePanel,
+    AcceptanceReview,
+    ChangeRequest,
+    CountyAward,
+    ProgressReport,
+    Project,
+    ProjectFile,
+    Tranche,
+)
 from stplan.projects.selectors import projects_of_plan
 from stplan.review.models import Assignment, Expert, ReviewRound
 from tests.matrix import module_world
@@ -53,6 +64,7 @@ from tests.world import (
     RecommenderFactory,
     UnitAdminFactory,
     UnitFactory,
+    acceptance_panel,
     appraisal_panel,
     draft_25,
     need_call,
@@ -85,7 +97,13 @@ TOP_LEVEL = ("workspace", "history")
 ROLES = ("anonymous", "leader", "unit_admin", "recommender", "officer", "bureau_admin", "expert")
 
 # A PDF takes about a second to lay out: these get few examples.
-SLOW = {"applications:print", "projects:contract_pdf", "challenges:board", "pledges:pdf"}
+SLOW = {
+    "applications:print",
+    "projects:contract_pdf",
+    "projects:certificate",
+    "challenges:board",
+    "pledges:pdf",
+}
 EXAMPLES = 16
 SLOW_EXAMPLES = 3
 
@@ -225,6 +243,10 @@ POST_KEYS = (
     "closes_at",
     "csrfmiddlewaretoken",
     "scopes",
+    # 验收专家组
+    "experts",
+    "rating-new_technology_or_funding",
+    "remark-new_technology_or_funding",
     "days",
 )
 # What the templates' buttons send as action/what/kind/decision/status.
@@ -405,6 +427,23 @@ def _build():
     UnitFactory(name="待审核模糊单位", approved=False)
     # The world's applications share one text: 查重 finds them as pairs.
     integrity.scan(guide=guide, actor=staff)
+    # 验收 of the running project, allowed early, before a published 验收专家组.
+    projects.allow_early(project=running, actor=officer, what="acceptance", reason="模糊准备")
+    projects.add_evidence(
+        project=running,
+        actor=second.leader,
+        purpose="acceptance",
+        upload=SimpleUploadedFile("proof.pdf", MINIMAL_PDF, content_type="application/pdf"),
+    )
+    projects.submit_acceptance(
+        project=running,
+        actor=second.leader,
+        achieved={},
+        total_investment=10_000,
+        new_output=0,
+        summary="模糊验收",
+    )
+    acceptance_panel(running, officer, experts=2)
     # 揭榜挂帅: an open 专家论证, a need under review and an enterprise's draft need.
     appraisal_panel(guide)
     call = need_call(guide)
@@ -453,6 +492,9 @@ def _build():
         Pledge,
         Panel,
         PanelTask,
+        AcceptancePanel,
+        AcceptanceReview,
+        ProjectFile,
     )
     ids = sorted({pk for model in models for pk in model.objects.values_list("pk", flat=True)} | {1, 2})
     strings = {

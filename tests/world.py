@@ -439,3 +439,53 @@ def appraisal_panel(guide, *, needs: int = 2, experts: int = 4, officer: User | 
         due_at=timezone.now() + timedelta(days=7),
     )
     return appraisals.transition_panel(panel=panel, action="publish", actor=officer)
+
+
+def accepting_project(guide=None, *, achieved: int = 1):
+    """A signed 方向25 project whose 负责人 has applied for 验收 (allowed early) with one
+    piece of 验收佐证, and the 科室's officer. Returns (project, officer)."""
+    from stplan.funding import services as funding
+    from stplan.projects import services as projects
+    from stplan.projects.selectors import projects_of_plan
+
+    guide = guide or open_guide()
+    current, _applications, staff = scored_round(guide, [90])
+    plan = funding.create_plan(actor=staff, review_round=current, name="验收方案", total_budget=1_000_000)
+    plan = funding.publicize(plan=plan, actor=staff)
+    funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    (project,) = projects_of_plan(plan)
+    leader = project.application.leader
+    officer = OfficerFactory(section=direction(guide, 25).section)
+    projects.advance_contract(project=project, actor=leader, action="confirm")
+    projects.advance_contract(
+        project=project, actor=UnitAdminFactory(unit=project.application.lead_unit), action="unit_approve"
+    )
+    projects.advance_contract(project=project, actor=officer, action="approve")
+    project.refresh_from_db()
+    projects.allow_early(project=project, actor=officer, what="acceptance", reason="测试：提前验收")
+    projects.add_evidence(
+        project=project,
+        actor=leader,
+        purpose="acceptance",
+        upload=SimpleUploadedFile("验收佐证.pdf", MINIMAL_PDF, content_type="application/pdf"),
+    )
+    projects.submit_acceptance(
+        project=project,
+        actor=leader,
+        achieved={row["metric"]: achieved for row in project.contract.content["indicators"]},
+        total_investment=500_000,
+        new_output=600_000,
+        summary="完成任务书规定的研究内容。",
+    )
+    project.refresh_from_db()
+    return project, officer
+
+
+def acceptance_panel(project, officer, *, experts: int = 3):
+    """A published 验收专家组 of `experts` experts for an `accepting_project`."""
+    from stplan.projects import acceptance_panel as panels
+
+    panel = panels.form_panel(
+        project=project, actor=officer, experts=experts, due_at=timezone.now() + timedelta(days=7)
+    )
+    return panels.transition_panel(panel=panel, action="publish", actor=officer)

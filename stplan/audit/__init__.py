@@ -21,6 +21,7 @@ ALSO_APPEND_ONLY = ("admin.LogEntry",)
 # The condition is SQL that SQLite and PostgreSQL both understand.
 FROZEN_WHEN = {
     "review.Review": "OLD.submitted_at IS NOT NULL",  # a submitted score
+    "projects.AcceptanceReview": "OLD.submitted_at IS NOT NULL",  # a submitted 验收评审
 }
 # The one update a frozen row still takes: the workflow kernel revoking a submitted score
 # after a late conflict moves its status and nothing else.

@@ -13,6 +13,7 @@ from django.utils.datastructures import MultiValueDict
 from stplan.accounts import services as accounts
 from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services as applications
+from stplan.demo.acceptance import load_acceptance_demo
 from stplan.demo.builders import MINIMAL_PDF, application_form, credit_code, years_ago
 from stplan.demo.challenges import load_challenges_demo, score_challenge_teams, sign_pledges
 from stplan.demo.projects import load_projects_demo
@@ -207,6 +208,7 @@ def load_demo() -> list[tuple[str, str]]:
     review_round = load_review_demo(guide=guide, admin=admin, today=now.date())
     score_challenge_teams(review_round=review_round)
     load_projects_demo(guide=guide, admin=admin)
+    load_acceptance_demo(admin=admin)
     sign_pledges(admin=admin)
     return accounts_table()
 

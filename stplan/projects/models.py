@@ -10,6 +10,7 @@ from stplan.applications.models import Application
 from stplan.audit import AppendOnly
 from stplan.funding.models import PlanItem
 from stplan.guides.models import FUNDING_MODE_CHOICES
+from stplan.review.models import Expert
 from stplan.workflow import Event
 
 
@@ -342,3 +343,137 @@ class AwardEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("县域奖励记录")
         verbose_name_plural = _("县域奖励记录")
+
+
+class AcceptancePanelStatus(models.TextChoices):
+    DRAFT = "draft", _("待发布")
+    OPEN = "open", _("评审中")
+    CLOSED = "closed", _("已结束")
+
+
+class AcceptancePanel(models.Model):
+    """验收专家组: experts of the pool who judge the achieved 考核指标 against the committed
+    ones before the 科室 records the 验收结论."""
+
+    acceptance = models.ForeignKey(
+        Acceptance, on_delete=models.PROTECT, related_name="panels", verbose_name=_("验收")
+    )
+    due_at = models.DateTimeField(_("评审截止"))
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=AcceptancePanelStatus.choices,
+        default=AcceptancePanelStatus.DRAFT,
+    )
+    created_at = models.DateTimeField(_("组建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("验收专家组")
+        verbose_name_plural = _("验收专家组")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.acceptance.project} 验收专家组"
+
+    @property
+    def project(self) -> Project:
+        return self.acceptance.project
+
+
+class AcceptancePanelEvent(Event):
+    panel = models.ForeignKey(AcceptancePanel, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("验收专家组记录")
+        verbose_name_plural = _("验收专家组记录")
+
+    def __str__(self) -> str:
+        return f"{self.panel} {self.action}"
+
+
+class IndicatorRating(models.TextChoices):
+    MET = "met", _("完成")
+    PARTIAL = "partial", _("部分完成")
+    UNMET = "unmet", _("未完成")
+
+
+class AcceptanceOpinion(models.TextChoices):
+    PASSED = "passed", _("通过")
+    CLOSED = "closed", _("结题")
+    FAILED = "failed", _("不通过")
+
+
+class AcceptanceReviewStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("待评审")
+    SUBMITTED = "submitted", _("已提交")
+    WITHDRAWN = "withdrawn", _("已回避")
+
+
+class AcceptanceReview(models.Model):
+    """One expert's 验收评审: a rating of each committed indicator and an overall opinion."""
+
+    panel = models.ForeignKey(AcceptancePanel, on_delete=models.PROTECT, related_name="reviews")
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="acceptance_reviews", verbose_name=_("专家")
+    )
+    ratings = models.JSONField(_("指标评价"), default=dict)  # metric -> IndicatorRating
+    remarks = models.JSONField(_("指标意见"), default=dict)  # metric -> text
+    opinion = models.CharField(_("总体意见"), max_length=20, choices=AcceptanceOpinion.choices, blank=True)
+    comment = models.TextField(_("评审意见"), blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=AcceptanceReviewStatus.choices,
+        default=AcceptanceReviewStatus.ASSIGNED,
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("验收评审")
+        verbose_name_plural = _("验收评审")
+        ordering = ["panel", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "expert"], name="acceptance_review_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.panel}"
+
+    @property
+    def project(self) -> Project:
+        return self.panel.acceptance.project
+
+
+class AcceptanceReviewEvent(Event):
+    review = models.ForeignKey(AcceptanceReview, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("验收评审记录")
+        verbose_name_plural = _("验收评审记录")
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.action}"
+
+
+class CertificateKind(models.TextChoices):
+    ACCEPTANCE = "acceptance", _("验收证书")
+    CLOSURE = "closure", _("结题证书")
+
+
+class AcceptanceCertificate(AppendOnly):
+    """验收证书 / 结题证书: laid out once, on first download, and kept as issued with its
+    SHA-256, so every later copy is the same file."""
+
+    acceptance = models.OneToOneField(Acceptance, on_delete=models.PROTECT, related_name="certificate")
+    kind = models.CharField(_("证书类型"), max_length=20, choices=CertificateKind.choices)
+    number = models.CharField(_("证书编号"), max_length=50, unique=True)
+    file = models.FileField(upload_to="certificates/%Y/")
+    sha256 = models.CharField(max_length=64)
+    issued_at = models.DateTimeField(_("出具时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("验收证书")
+        verbose_name_plural = _("验收证书")
+
+    def __str__(self) -> str:
+        return self.number

@@ -62,3 +62,11 @@ rules.add_perm("projects.act_as_leader", is_project_leader)
 rules.add_perm("projects.act_as_unit", is_project_unit_admin)
 rules.add_perm("projects.manage_project", is_manager)
 rules.add_perm("projects.manage_awards", is_award_officer | is_bureau_admin)
+
+
+@rules.predicate
+def is_acceptance_expert(user, review):
+    return review is not None and user.role == Role.EXPERT and review.expert.user_id == user.pk
+
+
+rules.add_perm("projects.score_acceptance", is_acceptance_expert)

@@ -1,11 +1,18 @@
 """A funded project from 任务书 to 验收, and 方向40's county awards."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stplan import workflow
 from stplan.projects.models import (
     Acceptance,
     AcceptanceEvent,
+    AcceptancePanel,
+    AcceptancePanelEvent,
+    AcceptancePanelStatus,
+    AcceptanceReview,
+    AcceptanceReviewEvent,
+    AcceptanceReviewStatus,
     AcceptanceStatus,
     AwardEvent,
     AwardStatus,
@@ -46,6 +53,28 @@ def project_paying(obj, **context) -> str | None:
     project = obj.project
     if project.status not in (ProjectStatus.IN_PROGRESS, ProjectStatus.ACCEPTED):
         return f"项目当前为“{project.get_status_display()}”，不能拨付。"
+    return None
+
+
+def panel_settled(acceptance: Acceptance, **context) -> str | None:
+    """The 验收结论 is taken on the 验收专家组's finished judgement, not during it."""
+    if acceptance.panels.exclude(status=AcceptancePanelStatus.CLOSED).exists():
+        return "验收专家组评审尚未结束，请先结束专家组评审，再作出验收结论。"
+    return None
+
+
+def panel_open(review: AcceptanceReview, *, now=None, **context) -> str | None:
+    panel = review.panel
+    if panel.status != AcceptancePanelStatus.OPEN:
+        return "验收专家组评审未开始或已结束，不能再提交。"
+    if (now or timezone.now()) > panel.due_at:
+        return f"验收评审截止时间为{timezone.localtime(panel.due_at):%Y-%m-%d %H:%M}，已过期，不能再提交。如需延期，请联系科技局经办人。"
+    return None
+
+
+def has_reviews(panel: AcceptancePanel, **context) -> str | None:
+    if not panel.reviews.exists():
+        return "验收专家组没有专家，不能发布。"
     return None
 
 
@@ -211,9 +240,20 @@ ACCEPTANCE = workflow.register(
         event_model=AcceptanceEvent,
         subject="acceptance",
         transitions={
-            "pass": t(_("验收通过"), {AcceptanceStatus.SUBMITTED}, AcceptanceStatus.PASSED, MANAGE),
+            "pass": t(
+                _("验收通过"),
+                {AcceptanceStatus.SUBMITTED},
+                AcceptanceStatus.PASSED,
+                MANAGE,
+                guards=[panel_settled],
+            ),
             "close": t(
-                _("结题"), {AcceptanceStatus.SUBMITTED}, AcceptanceStatus.CLOSED, MANAGE, reason_required=True
+                _("结题"),
+                {AcceptanceStatus.SUBMITTED},
+                AcceptanceStatus.CLOSED,
+                MANAGE,
+                reason_required=True,
+                guards=[panel_settled],
             ),
             "fail": t(
                 _("验收不通过"),
@@ -221,9 +261,11 @@ ACCEPTANCE = workflow.register(
                 AcceptanceStatus.FAILED,
                 MANAGE,
                 reason_required=True,
+                guards=[panel_settled],
             ),
         },
-        records={"submit": _("申请验收"), "revise": _("修改验收申请")},
+        records={"submit": _("申请验收"), "revise": _("修改验收申请"), "certificate": _("出具证书")},
+        payload_labels={"number": _("证书编号"), "sha256": _("SHA-256")},
     )
 )
 
@@ -248,5 +290,56 @@ AWARD = workflow.register(
             "amount": _("奖励金额（元）"),
             "county_match": _("县级配套（元）"),
         },
+    )
+)
+
+ACCEPTANCE_PANEL = workflow.register(
+    workflow.Workflow(
+        model=AcceptancePanel,
+        event_model=AcceptancePanelEvent,
+        subject="panel",
+        transitions={
+            "publish": t(
+                _("发布验收评审"),
+                {AcceptancePanelStatus.DRAFT},
+                AcceptancePanelStatus.OPEN,
+                MANAGE,
+                guards=[has_reviews],
+            ),
+            "close": t(
+                _("结束验收评审"),
+                {AcceptancePanelStatus.DRAFT, AcceptancePanelStatus.OPEN},
+                AcceptancePanelStatus.CLOSED,
+                MANAGE,
+            ),
+        },
+        records={"create": _("组建验收专家组")},
+        payload_labels={"experts": _("专家"), "shortfall": _("专家缺额"), "excluded": _("回避的专家数")},
+    )
+)
+
+SCORE_ACCEPTANCE = "projects.score_acceptance"
+ACCEPTANCE_REVIEW = workflow.register(
+    workflow.Workflow(
+        model=AcceptanceReview,
+        event_model=AcceptanceReviewEvent,
+        subject="review",
+        transitions={
+            "submit": t(
+                _("提交验收评审意见"),
+                {AcceptanceReviewStatus.ASSIGNED},
+                AcceptanceReviewStatus.SUBMITTED,
+                SCORE_ACCEPTANCE,
+                guards=[panel_open],
+            ),
+            "decline": t(
+                _("申请回避"),
+                {AcceptanceReviewStatus.ASSIGNED},
+                AcceptanceReviewStatus.WITHDRAWN,
+                SCORE_ACCEPTANCE,
+                reason_required=True,
+            ),
+        },
+        payload_labels={"opinion": _("总体意见"), "ratings": _("指标评价")},
     )
 )

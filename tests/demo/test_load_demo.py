@@ -97,3 +97,14 @@ def test_load_demo_applications_have_their_own_texts_so_few_pairs_resemble():
         0,
         0,
     )
+
+
+@pytest.mark.django_db
+def test_load_demo_has_an_acceptance_panel_with_scores_and_one_task_left():
+    from stplan.projects.models import AcceptancePanel
+
+    call_command("load_demo")
+
+    panel = AcceptancePanel.objects.get()
+    assert (panel.status, panel.acceptance.status) == ("open", "submitted")
+    assert sorted(panel.reviews.values_list("status", flat=True)) == ["assigned", "submitted", "submitted"]

@@ -38,6 +38,7 @@ from tests.matrix import (
     sessions_of,
     url_names,
 )
+from tests.projects.test_acceptance_matrix import cells as acceptance_cells
 from tests.world import BureauAdminFactory, OfficerFactory, UnitAdminFactory, open_guide, scored_round
 
 ACTORS = (
@@ -278,4 +279,6 @@ def test_project_cell_answers_as_the_rules_say(cell, world, client):
 
 
 def test_projects_matrix_covers_every_url_name():
-    assert {f"projects:{c.view}" for c in cells()} == url_names("projects")
+    # The 验收专家组 and certificate URLs have their own matrix.
+    covered = {f"projects:{c.view}" for c in [*cells(), *acceptance_cells()]}
+    assert covered == url_names("projects")

@@ -7,8 +7,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Role
-from stplan.applications.models import Application, Status
 from stplan.applications.forms import ATTACHMENT_LABELS
+from stplan.applications.models import Application, Status
 from stplan.applications.submission import SubmittedApplication, submitted_content
 from stplan.guides.models import Direction
 from stplan.review.defaults import expert_may_see_attachment
@@ -267,7 +267,12 @@ class ConflictParty:
         return str(PARTY_ROLES[self.kind])
 
 
-PARTY_ROLES = {"lead": _("牵头单位"), "partner": _("合作单位"), "leader": _("项目负责人"), "member": _("团队成员")}
+PARTY_ROLES = {
+    "lead": _("牵头单位"),
+    "partner": _("合作单位"),
+    "leader": _("项目负责人"),
+    "member": _("团队成员"),
+}
 
 
 def conflict_parties(version) -> list[ConflictParty]:

@@ -304,7 +304,8 @@ def round_conflict(request, pk):
         return _render_round(request, review_round, retry=retry)
     messages.success(
         request,
-        gettext("已登记%(name)s回避，其对该项目的评审任务和评分均已撤回。") % {"name": assignment.expert.name},
+        gettext("已登记%(name)s回避，其对该项目的评审任务和评分均已撤回。")
+        % {"name": assignment.expert.name},
     )
     return redirect("review:round", pk=pk)
 

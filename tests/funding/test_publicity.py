@@ -34,7 +34,8 @@ def test_publicity_list_is_linked_for_visitors_from_the_header_and_the_guides(pu
     visitor = Client()
     listed = reverse("funding:publicity_list")
     guides = visitor.get(reverse("guides:guide_list")).content.decode()
-    assert f'<a href="{listed}">立项公示</a>' in guides
+    header, footer = guides.split("</header>")[0], guides.split("<footer")[1]
+    assert f'<a href="{listed}">立项公示</a>' in header and f'<a href="{listed}">立项公示</a>' in footer
     assert 'id="publicity-link"' in guides
     detail = visitor.get(reverse("guides:guide_detail", args=[plan.guide.slug])).content.decode()
     assert f'<a href="{listed}">立项公示</a>' in detail

@@ -33,6 +33,11 @@ class FundingPlan(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     publicity_starts = models.DateTimeField(_("公示开始"), null=True, blank=True)
     publicity_ends = models.DateTimeField(_("公示结束"), null=True, blank=True)
+    # Where the public sends objections during 公示 (the deadline is publicity_ends).
+    objection_office = models.CharField(_("异议受理部门及联系人"), max_length=100, blank=True)
+    objection_phone = models.CharField(_("异议受理电话"), max_length=50, blank=True)
+    objection_email = models.EmailField(_("异议受理邮箱"), blank=True)
+    objection_address = models.CharField(_("异议受理地址"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from stplan.funding.models import FundingPlan
+from stplan.funding.models import FundingPlan, PlanStatus
 from stplan.review.selectors import managed_rounds
 
 
@@ -36,3 +37,28 @@ def totals(plan: FundingPlan) -> dict:
         "amount": sum(i.amount for i in items),
         "directions": {k: (len(v), sum(v)) for k, v in sorted(by_direction.items())},
     }
+
+
+def public_plans() -> QuerySet[FundingPlan]:
+    """The plans the public may read: those in or past 公示, newest first."""
+    return (
+        FundingPlan.objects.filter(status__in=[PlanStatus.PUBLICIZED, PlanStatus.FINAL])
+        .select_related("guide")
+        .order_by("-publicity_starts", "-pk")
+    )
+
+
+def publicity_phase(plan: FundingPlan, now=None) -> str:
+    """Where the stated 公示 period stands: "upcoming", "running" or "ended". It follows the
+    dates alone, so the public page never says 公示已结束 while the period runs."""
+    now = now or timezone.now()
+    if plan.publicity_starts is None or now < plan.publicity_starts:
+        return "upcoming"
+    if plan.publicity_ends is None or now <= plan.publicity_ends:
+        return "running"
+    return "ended"
+
+
+def objections_open(plan: FundingPlan, now=None) -> bool:
+    """Whether objections are taken now: the plan is in 公示 and its period runs."""
+    return plan.status == PlanStatus.PUBLICIZED and publicity_phase(plan, now) == "running"

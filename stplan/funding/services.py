@@ -285,6 +285,29 @@ def _refuse_funded(plan: FundingPlan) -> None:
         raise ServiceError("".join(funding_refusal(pair) for pair in blocked.values()))
 
 
+CONTACT_FIELDS = ("objection_office", "objection_phone", "objection_email", "objection_address")
+
+
+@transaction.atomic
+def set_publicity_contact(*, plan: FundingPlan, actor: User, values: dict[str, str]) -> FundingPlan:
+    """Who receives objections during 公示 and how to reach them: shown on the public page.
+    Set before or during 公示; a final plan's notice is kept as it was published."""
+    _manage(actor, plan)
+    plan = FundingPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == PlanStatus.FINAL:
+        raise ServiceError("已确定立项的方案，公示内容不再修改。")
+    cleaned = {field: (values.get(field) or "").strip() for field in CONTACT_FIELDS}
+    if not cleaned["objection_office"] or not (cleaned["objection_phone"] or cleaned["objection_email"]):
+        raise ServiceError("请填写异议受理部门及联系人，以及电话或邮箱中的至少一项。")
+    changed = {k: v for k, v in cleaned.items() if getattr(plan, k) != v}
+    for field, value in cleaned.items():
+        setattr(plan, field, value)
+    plan.save(update_fields=list(CONTACT_FIELDS))
+    if changed:
+        record(plan, "contact", actor=actor, payload=changed)
+    return plan
+
+
 @transaction.atomic
 def record_objection(
     *, plan: FundingPlan, name: str, contact: str, content: str, application=None

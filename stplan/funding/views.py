@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
 from openpyxl import Workbook
 
 from stplan.errors import ServiceError
 from stplan.funding import selectors, services
+from stplan.funding.forms import ObjectionForm, PublicityContactForm
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
 from stplan.listing import Sort, listing
 from stplan.review.selectors import managed_rounds
@@ -171,51 +172,109 @@ def compare(request):
 
 
 def _public_plan(pk) -> FundingPlan:
-    plan = FundingPlan.objects.filter(pk=pk, status__in=[PlanStatus.PUBLICIZED, PlanStatus.FINAL]).first()
+    plan = selectors.public_plans().filter(pk=pk).first()
     if plan is None:
         raise Http404
     return plan
 
 
-@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def _listed(plan: FundingPlan):
+    return plan.items.filter(selected=True).select_related(
+        "application__direction", "application__lead_unit", "application__leader"
+    )
+
+
+def publicity_list(request):
+    """立项公示: every plan in or past 公示, for anyone, with where its period stands."""
+    plans = [(plan, selectors.publicity_phase(plan)) for plan in selectors.public_plans()]
+    return render(request, "funding/publicity_list.html", {"plans": plans})
+
+
 def publicity(request, pk):
-    """立项公示: the public list, open to anyone, with the objection form while it lasts."""
+    """One plan's 公示: the public list, with where to object while the period runs."""
     plan = _public_plan(pk)
     if request.GET.get("format") == "xlsx":
         return _xlsx(plan, selected_only=True)
-    items = plan.items.filter(selected=True).select_related(
-        "application__direction", "application__lead_unit"
-    )
+    items = _listed(plan)
     if request.GET.get("format") == "pdf":
         from weasyprint import HTML
 
-        html = render_to_string("funding/publicity_print.html", {"plan": plan, "items": items})
+        html = render_to_string(
+            "funding/publicity_print.html",
+            {"plan": plan, "items": items, "phase": selectors.publicity_phase(plan)},
+        )
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="publicity.pdf"'
         return response
-    open_now = (
-        plan.status == PlanStatus.PUBLICIZED
-        and plan.publicity_starts <= timezone.now() <= plan.publicity_ends
+    return render(
+        request,
+        "funding/publicity.html",
+        {
+            "plan": plan,
+            "items": items,
+            "phase": selectors.publicity_phase(plan),
+            "open_now": selectors.objections_open(plan),
+        },
     )
-    if request.method == "POST" and open_now and getattr(request, "limited", False):
-        messages.error(request, "提交过于频繁，请稍后再试。")
-        return redirect("funding:publicity", pk=pk)
-    if request.method == "POST" and open_now:
-        application = items.filter(application_id=object_id(request.POST.get("application"))).first()
-        try:
-            services.record_objection(
-                plan=plan,
-                name=request.POST.get("name", ""),
-                contact=request.POST.get("contact", ""),
-                content=request.POST.get("content", ""),
-                application=application.application if application else None,
-            )
-        except ServiceError as error:
-            messages.error(request, str(error))
+
+
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def objection(request, pk):
+    """The objection form of one plan's 公示; a refused objection is shown again as typed."""
+    plan = _public_plan(pk)
+    items = _listed(plan)
+    initial = {"application": object_id(request.GET.get("application"))}
+    form = ObjectionForm(request.POST or None, items=items, initial=initial)
+    open_now = selectors.objections_open(plan)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            messages.error(request, gettext("提交过于频繁，请稍后再试。"))
+        elif form.is_valid():
+            listed = items.filter(application_id=form.cleaned_data["application"]).first()
+            try:
+                services.record_objection(
+                    plan=plan,
+                    name=form.cleaned_data["name"],
+                    contact=form.cleaned_data["contact"],
+                    content=form.cleaned_data["content"],
+                    application=listed.application if listed else None,
+                )
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, gettext("异议已收到，科技局将核实处理。"))
+                return redirect("funding:publicity", pk=pk)
         else:
-            messages.success(request, "异议已收到，科技局将核实处理。")
-        return redirect("funding:publicity", pk=pk)
-    return render(request, "funding/publicity.html", {"plan": plan, "items": items, "open_now": open_now})
+            messages.error(request, gettext("异议未提交：请按提示修改后再提交。"))
+    return render(
+        request,
+        "funding/objection.html",
+        {"plan": plan, "form": form, "open_now": open_now, "phase": selectors.publicity_phase(plan)},
+    )
+
+
+@login_required
+def publicity_contact(request, pk):
+    """Where the public sends objections to a plan: set by whoever runs the plan."""
+    _staff(request)
+    plan = get_object_or_404(selectors.managed_plans(request.user), pk=pk)
+    form = PublicityContactForm(request.POST or None, instance=plan)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_publicity_contact(
+                    plan=plan,
+                    actor=request.user,
+                    values={f: form.cleaned_data[f] for f in services.CONTACT_FIELDS},
+                )
+            except ServiceError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, gettext("已保存异议受理联系方式。"))
+                return redirect("funding:publicity_contact", pk=pk)
+        else:
+            messages.error(request, gettext("未保存：请按提示修改后再保存。"))
+    return render(request, "funding/publicity_contact.html", {"plan": plan, "form": form})
 
 
 def _xlsx(plan: FundingPlan, *, selected_only: bool) -> HttpResponse:

@@ -24,7 +24,12 @@ PLAN = workflow.register(
             "publicize": t(_("开始公示"), {PlanStatus.DRAFT}, PlanStatus.PUBLICIZED, "funding.manage_plan"),
             "finalize": t(_("确定立项"), {PlanStatus.PUBLICIZED}, PlanStatus.FINAL, "funding.manage_plan"),
         },
-        records={"create": _("生成方案"), "optimise": _("优化"), "change": _("经办人修改")},
+        records={
+            "create": _("生成方案"),
+            "optimise": _("优化"),
+            "change": _("经办人修改"),
+            "contact": _("设置异议受理联系方式"),
+        },
         payload_labels={
             "application": _("申报编号"),
             "budget": _("总预算（元）"),
@@ -38,6 +43,10 @@ PLAN = workflow.register(
             "before_chosen": _("原为拟立项"),
             "ends": _("公示结束"),
             "projects": _("立项项目数"),
+            "objection_office": _("异议受理部门及联系人"),
+            "objection_phone": _("异议受理电话"),
+            "objection_email": _("异议受理邮箱"),
+            "objection_address": _("异议受理地址"),
         },
     )
 )

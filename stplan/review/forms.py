@@ -96,6 +96,7 @@ class ScoreForm(forms.Form):
                 required=False,
                 min_value=0,
                 max_value=criterion["max"],
+                widget=forms.NumberInput(attrs={"data-score-item": "", "inputmode": "numeric"}),
             )
             self.fields[f"comment-{criterion['code']}"] = forms.CharField(
                 label=f"{criterion['label']}评审意见",
@@ -113,3 +114,21 @@ class ScoreForm(forms.Form):
 
     def pairs(self):
         return [(self[f"score-{c['code']}"], self[f"comment-{c['code']}"]) for c in self.criteria]
+
+    def items(self):
+        """Each score item with its rubric (description, bands from the sheet's data) and fields."""
+        return [(c, score, comment) for c, (score, comment) in zip(self.criteria, self.pairs(), strict=True)]
+
+    def running_total(self) -> int:
+        """The sum of the scores typed so far that are whole numbers within their item's range:
+        what the page's total shows before any script runs."""
+        total = 0
+        for criterion, (score, _comment) in zip(self.criteria, self.pairs(), strict=True):
+            value = score.value()
+            try:
+                points = int(str(value).strip())
+            except (TypeError, ValueError):
+                continue
+            if 0 <= points <= criterion["max"]:
+                total += points
+        return total

@@ -4,11 +4,14 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Role
+from stplan.applications.forms import ATTACHMENT_LABELS
 from stplan.applications.models import Application, Status
-from stplan.applications.submission import SubmittedApplication
+from stplan.applications.submission import SubmittedApplication, submitted_content
 from stplan.guides.models import Direction
+from stplan.review.defaults import expert_may_see_attachment
 from stplan.review.models import (
     Aggregation,
     Assignment,
@@ -249,3 +252,62 @@ def _ranking_key(row: Standing):
         submitted.timestamp() if submitted else 0,
         row.ranked.number,
     )
+
+
+@dataclass(frozen=True)
+class ConflictParty:
+    """A person or unit an expert must judge a conflict of interest against."""
+
+    name: str
+    kind: str  # lead, partner, leader, member
+    unit: str = ""
+
+    @property
+    def role(self) -> str:
+        return str(PARTY_ROLES[self.kind])
+
+
+PARTY_ROLES = {
+    "lead": _("牵头单位"),
+    "partner": _("合作单位"),
+    "leader": _("项目负责人"),
+    "member": _("团队成员"),
+}
+
+
+def conflict_parties(version) -> list[ConflictParty]:
+    """The units, the 负责人 and the team members of a submitted version (an
+    `ApplicationVersion`), as the expert confirms having no conflict with them."""
+    if version is None:
+        return []
+    content = submitted_content(version)
+    form = version.snapshot.get("form") or {}
+
+    def typed(key: str) -> str:
+        values = form.get(key) or [""]
+        return str(values[0]).strip()
+
+    parties = [ConflictParty(content.lead_unit.name, "lead")]
+    parties += [ConflictParty(unit.name, "partner") for unit in content.partners]
+    parties.append(ConflictParty(content.leader.name, "leader", content.lead_unit.name))
+    rows = sorted(
+        {k.split("-")[1] for k in form if k.startswith("team-") and k.endswith("-name")},
+        key=lambda i: int(i) if i.isdigit() else 0,
+    )
+    for i in rows:
+        if typed(f"team-{i}-DELETE") or not typed(f"team-{i}-name"):
+            continue
+        parties.append(ConflictParty(typed(f"team-{i}-name"), "member", typed(f"team-{i}-unit_name")))
+    return parties
+
+
+def expert_attachments(assignment: Assignment, version) -> list:
+    """The attachments of the submitted version the assigned expert is given, with labels."""
+    if version is None:
+        return []
+    blind = assignment.round.hide_applicant_identity
+    return [
+        {**a, "label": ATTACHMENT_LABELS.get(a["code"], a["code"])}
+        for a in version.snapshot.get("attachments") or ()
+        if expert_may_see_attachment(a["code"], blind=blind)
+    ]

@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from stplan.applications.dossier import Dossier, display_sections
+from stplan.applications.models import Attachment
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
 from stplan.jobs import services as jobs
@@ -18,7 +21,7 @@ from stplan.listing import Sort, listing, listing_of_rows
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
 from stplan.review.jobs import PROPOSE
-from stplan.review.models import Assignment, AssignmentStatus, ConflictKind, Expert
+from stplan.review.models import Assignment, AssignmentStatus, ConflictKind, Expert, ScoreSheet
 from stplan.web import object_id, xlsx_response
 
 EXPERT_SORTS = {
@@ -128,71 +131,19 @@ def rounds(request):
     )
 
 
+def _managed_round(request, pk):
+    _staff(request)
+    return get_object_or_404(selectors.managed_rounds(request.user), pk=pk)
+
+
 @login_required
 def round_detail(request, pk):
-    _staff(request)
-    review_round = get_object_or_404(selectors.managed_rounds(request.user), pk=pk)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "solve":
-                job = jobs.start(kind=PROPOSE, owner=request.user, params={"round": review_round.pk})
-                if not job.finished:
-                    return redirect("jobs:detail", pk=job.pk)
-                # Run here and now (no worker configured): its outcome is this page's message.
-                if job.status == JobStatus.FAILED:
-                    raise ServiceError(job.error)
-                messages.success(request, "已完成分配（拟分配），请核对后发布。")
-            elif action == "publish":
-                count = services.publish(review_round=review_round, actor=request.user)
-                messages.success(request, f"已发布{count}项评审任务，并已通知专家。")
-            elif action in ("pin", "forbid", "clear"):
-                application = get_object_or_404(
-                    selectors.round_applications(review_round), pk=object_id(request.POST.get("application"))
-                )
-                expert = get_object_or_404(Expert, pk=object_id(request.POST.get("expert")))
-                services.set_pair_rule(
-                    review_round=review_round,
-                    actor=request.user,
-                    application=application,
-                    expert=expert,
-                    kind=None if action == "clear" else action,
-                )
-                messages.success(request, "已记录。重新分配后生效。")
-            elif action == "extend":
-                assignment = get_object_or_404(
-                    review_round.assignments, pk=object_id(request.POST.get("assignment"))
-                )
-                services.extend_task(
-                    assignment=assignment,
-                    actor=request.user,
-                    due_at=_moment(request.POST.get("due_at", "")),
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(request, f"已将{assignment.expert.name}的评审截止时间延长。")
-            elif action == "conflict":
-                assignment = get_object_or_404(
-                    review_round.assignments, pk=object_id(request.POST.get("assignment"))
-                )
-                kind = request.POST.get("kind", "")
-                services.declare_conflict_by_bureau(
-                    actor=request.user,
-                    expert=assignment.expert,
-                    application=assignment.application,
-                    kind=kind if kind in ConflictKind.values else ConflictKind.OTHER,
-                    reason=request.POST.get("reason", ""),
-                )
-                messages.success(
-                    request, f"已登记{assignment.expert.name}回避，其对该项目的评审任务和评分均已撤回。"
-                )
-            elif action == "close":
-                services.close_round(review_round=review_round, actor=request.user)
-                messages.success(request, "评审已结束。")
-            else:
-                messages.error(request, "不支持的操作。")
-        except ServiceError as error:
-            messages.error(request, str(error))
-        return redirect("review:round", pk=pk)
+    return _render_round(request, _managed_round(request, pk))
+
+
+def _render_round(request, review_round, *, retry: dict | None = None):
+    """The round page; `retry` is a refused extension or conflict form, shown again open
+    with what was typed (keyed by its assignment)."""
     shown = listing(
         request,
         selectors.round_applications(review_round).defer(
@@ -227,6 +178,7 @@ def round_detail(request, pk):
         total=Count("pk", filter=Q(status__in=selectors.ACTIVE)),
         submitted=Count("pk", filter=Q(status=AssignmentStatus.SUBMITTED)),
         proposed=Count("pk", filter=Q(status=AssignmentStatus.PROPOSED)),
+        proposed_experts=Count("expert", filter=Q(status=AssignmentStatus.PROPOSED), distinct=True),
     )
     return render(
         request,
@@ -240,8 +192,135 @@ def round_detail(request, pk):
             "pool": selectors.pool(review_round),
             "conflict_kinds": ConflictKind.choices,
             "pair_rules": review_round.pair_rules.select_related("expert__user", "application"),
+            "retry": retry or {},
         },
     )
+
+
+@login_required
+@require_POST
+def round_solve(request, pk):
+    review_round = _managed_round(request, pk)
+    job = jobs.start(kind=PROPOSE, owner=request.user, params={"round": review_round.pk})
+    if not job.finished:
+        return redirect("jobs:detail", pk=job.pk)
+    # Run here and now (no worker configured): its outcome is this page's message.
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.error)
+    else:
+        messages.success(request, gettext("已完成分配（拟分配），请核对后发布。"))
+    return redirect("review:round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_publish(request, pk):
+    review_round = _managed_round(request, pk)
+    try:
+        count = services.publish(review_round=review_round, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("已发布%(n)d项评审任务，并已通知专家。") % {"n": count})
+    return redirect("review:round", pk=pk)
+
+
+def _pair_rule(request, pk, kind):
+    review_round = _managed_round(request, pk)
+    application = get_object_or_404(
+        selectors.round_applications(review_round), pk=object_id(request.POST.get("application"))
+    )
+    expert = get_object_or_404(Expert, pk=object_id(request.POST.get("expert")))
+    try:
+        services.set_pair_rule(
+            review_round=review_round, actor=request.user, application=application, expert=expert, kind=kind
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("已记录。重新分配后生效。"))
+    return redirect("review:round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_pin(request, pk):
+    return _pair_rule(request, pk, "pin")
+
+
+@login_required
+@require_POST
+def round_forbid(request, pk):
+    return _pair_rule(request, pk, "forbid")
+
+
+@login_required
+@require_POST
+def round_clear(request, pk):
+    return _pair_rule(request, pk, None)
+
+
+def _typed(request, *names) -> dict:
+    return {name: request.POST.get(name, "") for name in names}
+
+
+@login_required
+@require_POST
+def round_extend(request, pk):
+    review_round = _managed_round(request, pk)
+    assignment = get_object_or_404(review_round.assignments, pk=object_id(request.POST.get("assignment")))
+    try:
+        services.extend_task(
+            assignment=assignment,
+            actor=request.user,
+            due_at=_moment(request.POST.get("due_at", "")),
+            reason=request.POST.get("reason", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        retry = {"form": "extend", "assignment": assignment.pk, **_typed(request, "due_at", "reason")}
+        return _render_round(request, review_round, retry=retry)
+    messages.success(request, gettext("已将%(name)s的评审截止时间延长。") % {"name": assignment.expert.name})
+    return redirect("review:round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_conflict(request, pk):
+    review_round = _managed_round(request, pk)
+    assignment = get_object_or_404(review_round.assignments, pk=object_id(request.POST.get("assignment")))
+    kind = request.POST.get("kind", "")
+    try:
+        services.declare_conflict_by_bureau(
+            actor=request.user,
+            expert=assignment.expert,
+            application=assignment.application,
+            kind=kind if kind in ConflictKind.values else ConflictKind.OTHER,
+            reason=request.POST.get("reason", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        retry = {"form": "conflict", "assignment": assignment.pk, **_typed(request, "kind", "reason")}
+        return _render_round(request, review_round, retry=retry)
+    messages.success(
+        request,
+        gettext("已登记%(name)s回避，其对该项目的评审任务和评分均已撤回。")
+        % {"name": assignment.expert.name},
+    )
+    return redirect("review:round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    review_round = _managed_round(request, pk)
+    try:
+        services.close_round(review_round=review_round, actor=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("评审已结束。"))
+    return redirect("review:round", pk=pk)
 
 
 def _moment(raw: str):
@@ -300,66 +379,131 @@ def expert_view_of(sections, hide_identity: bool):
     ]
 
 
-@login_required
-def task(request, pk):
+def _own_task(request, pk) -> Assignment:
     assignment = get_object_or_404(
         Assignment.objects.select_related("round", "application__direction", "expert"), pk=pk
     )
     if not request.user.has_perm("review.open_assignment", assignment):
         raise Http404
-    review_round = assignment.round
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "confirm":
-                form = ConfirmForm(request.POST)
-                form.is_valid()
-                services.confirm_no_conflict(
-                    assignment=assignment,
-                    actor=request.user,
-                    pledge=form.cleaned_data.get("pledge", False),
-                    no_conflict=form.cleaned_data.get("no_conflict", False),
-                )
-                messages.success(request, "已确认并签署保密承诺，可以开始评审。")
-            elif action == "declare":
-                form = DeclareConflictForm(request.POST)
-                if not form.is_valid():
-                    raise ServiceError("请选择利益冲突类型并写明情况。")
-                services.declare_conflict(assignment=assignment, actor=request.user, **form.cleaned_data)
-                messages.success(request, "已声明回避，该项目已从您的评审任务中移除。")
-                return redirect("review:mine")
-            elif action in ("save", "submit"):
-                sheet = selectors.sheet_for(review_round, assignment.application)
-                form = ScoreForm(request.POST, sheet=sheet)
-                if not form.is_valid():
-                    # Re-show what was typed with the reasons; the saved draft stays as it was.
-                    messages.error(request, "评分未保存：请按提示修改后再保存。")
-                    return _render_task(request, assignment, score_form=form)
-                data = {**form.cleaned_data}
-                services.save_review(
-                    assignment=assignment,
-                    actor=request.user,
-                    scores={c["code"]: data.get(f"score-{c['code']}") for c in sheet.criteria},
-                    comments={c["code"]: data.get(f"comment-{c['code']}") or "" for c in sheet.criteria},
-                    overall_comment=data.get("overall_comment") or "",
-                    recommendation=data.get("recommendation") or "",
-                    submit=action == "submit",
-                )
-                messages.success(request, "评审意见已提交。" if action == "submit" else "草稿已保存。")
-            else:
-                messages.error(request, "不支持的操作。")
-        except ServiceError as error:
-            messages.error(request, str(error))
+    return assignment
+
+
+@login_required
+def task(request, pk):
+    return _render_task(request, _own_task(request, pk))
+
+
+@login_required
+@require_POST
+def task_confirm(request, pk):
+    assignment = _own_task(request, pk)
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        services.confirm_no_conflict(
+            assignment=assignment,
+            actor=request.user,
+            pledge=form.cleaned_data.get("pledge", False),
+            no_conflict=form.cleaned_data.get("no_conflict", False),
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _render_task(request, assignment, confirm_form=form)
+    messages.success(request, gettext("已确认并签署保密承诺，可以开始评审。"))
+    return redirect("review:task", pk=pk)
+
+
+@login_required
+@require_POST
+def task_declare(request, pk):
+    assignment = _own_task(request, pk)
+    form = DeclareConflictForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ServiceError(gettext("请选择利益冲突类型并写明情况。"))
+        services.declare_conflict(assignment=assignment, actor=request.user, **form.cleaned_data)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _render_task(request, assignment, declare_form=form)
+    messages.success(request, gettext("已声明回避，该项目已从您的评审任务中移除。"))
+    return redirect("review:mine")
+
+
+def _score(request, pk, *, submit: bool):
+    """One score form, two buttons: 保存草稿 posts here with submit=False, 提交评审意见 with
+    submit=True. A refused form is shown again as typed, with the reasons."""
+    assignment = _own_task(request, pk)
+    try:
+        sheet = selectors.sheet_for(assignment.round, assignment.application)
+    except ScoreSheet.DoesNotExist:
+        messages.error(request, gettext("没有适用于该方向的评分表，请联系科技局。"))
         return redirect("review:task", pk=pk)
-    return _render_task(request, assignment)
+    form = ScoreForm(request.POST, sheet=sheet)
+    if not form.is_valid():
+        # Re-show what was typed with the reasons; the saved draft stays as it was.
+        messages.error(request, gettext("评分未保存：请按提示修改后再保存。"))
+        return _render_task(request, assignment, score_form=form)
+    data = form.cleaned_data
+    try:
+        services.save_review(
+            assignment=assignment,
+            actor=request.user,
+            scores={c["code"]: data.get(f"score-{c['code']}") for c in sheet.criteria},
+            comments={c["code"]: data.get(f"comment-{c['code']}") or "" for c in sheet.criteria},
+            overall_comment=data.get("overall_comment") or "",
+            recommendation=data.get("recommendation") or "",
+            submit=submit,
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _render_task(request, assignment, score_form=form)
+    messages.success(request, gettext("评审意见已提交。") if submit else gettext("草稿已保存。"))
+    return redirect("review:task", pk=pk)
 
 
-def _render_task(request, assignment, score_form=None):
+@login_required
+@require_POST
+def task_save(request, pk):
+    return _score(request, pk, submit=False)
+
+
+@login_required
+@require_POST
+def task_submit(request, pk):
+    return _score(request, pk, submit=True)
+
+
+@login_required
+def task_attachment(request, pk, attachment_pk):
+    """An attachment of the submitted 申报书, for the assigned expert who has confirmed no
+    conflict, as the round's blind rules allow; anyone else is told it does not exist."""
+    assignment = _own_task(request, pk)
+    if not request.user.has_perm("review.read_application", assignment):
+        raise Http404
+    version = latest_version(assignment.application)
+    if not any(a["id"] == attachment_pk for a in selectors.expert_attachments(assignment, version)):
+        raise Http404
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=assignment.application)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+        as_attachment=attachment.content_type != "application/pdf",
+    )
+
+
+def _render_task(request, assignment, *, score_form=None, confirm_form=None, declare_form=None):
     review_round = assignment.round
-    context = {"assignment": assignment, "round": review_round}
     application = assignment.application
+    version = latest_version(application)
+    blind = review_round.hide_applicant_identity
+    context = {
+        "assignment": assignment,
+        "round": review_round,
+        "declare_form": declare_form or DeclareConflictForm(),
+        "parties": [] if blind else selectors.conflict_parties(version),
+    }
     if request.user.has_perm("review.read_application", assignment):
-        version = latest_version(application)
         dossier = Dossier.of_version(application, version)
         sheet = selectors.sheet_for(review_round, application)
         review = getattr(assignment, "review", None)
@@ -373,15 +517,16 @@ def _render_task(request, assignment, score_form=None):
             }
         context.update(
             {
-                "sections": expert_view_of(display_sections(dossier), review_round.hide_applicant_identity),
+                "sections": expert_view_of(display_sections(dossier), blind),
                 "score_form": score_form or ScoreForm(initial=initial, sheet=sheet),
                 "sheet": sheet,
                 "review": review,
                 "others": _others(assignment) if _may_see_others(assignment) else None,
+                "attachments": selectors.expert_attachments(assignment, version),
             }
         )
     else:
-        context.update({"confirm_form": ConfirmForm(), "declare_form": DeclareConflictForm()})
+        context["confirm_form"] = confirm_form or ConfirmForm()
     return render(request, "review/task.html", context)
 
 

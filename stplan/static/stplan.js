@@ -11,3 +11,22 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+
+// == expert: the running total of a score form ==
+// A form marked data-score-form sums its data-score-item inputs into its data-score-total
+// element as they are typed; a value that is not a whole number within the input's range
+// counts as nothing, as the server's total does.
+document.addEventListener("input", function (event) {
+  var form = event.target.closest && event.target.closest("form[data-score-form]");
+  if (!form || !event.target.matches("[data-score-item]")) return;
+  var total = 0;
+  form.querySelectorAll("[data-score-item]").forEach(function (input) {
+    var value = input.value.trim();
+    if (!/^\d+$/.test(value)) return;
+    var points = parseInt(value, 10);
+    var max = input.max === "" ? Infinity : parseInt(input.max, 10);
+    if (points <= max) total += points;
+  });
+  var shown = form.querySelector("[data-score-total]");
+  if (shown) shown.textContent = String(total);
+});

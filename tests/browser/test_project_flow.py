@@ -84,8 +84,9 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     expect(listed).to_have_count(1)
     expect(listed).to_contain_text(funded.title)
     expect(listed).to_contain_text(funded.lead_unit.name)
-    expect(listed.locator("td[data-label='资助金额（元）']")).to_have_text("50000")
-    expect(public.get_by_role("heading", name="提出异议")).to_be_visible()
+    expect(listed.locator("td[data-label='资助金额']")).to_have_text("5万元")
+    expect(listed.locator("td[data-label='负责人']")).to_have_text(funded.leader.full_name)
+    expect(public.get_by_role("link", name="提出异议", exact=True).first).to_be_visible()
     expect(public.get_by_text(unfunded.lead_unit.name)).to_have_count(0)
     screenshots(public, "public-publicity")
 
@@ -97,7 +98,7 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     expect(bureau.locator("#plan-status")).to_have_text("已立项")
     bureau_shot("final")
     public.reload()
-    expect(public.get_by_text("公示已结束，立项已确定。")).to_be_visible()
+    expect(public.locator("#phase")).to_contain_text("已结束，立项已确定")
     expect(public.get_by_role("heading", name="提出异议")).to_have_count(0)
     screenshots(public, "public-final")
 

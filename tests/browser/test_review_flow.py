@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from stplan.review.models import Expert
+from stplan.review.models import Assignment, Expert
 from tests import world
 from tests.browser.test_application_flow import FACTORY_PASSWORD, label, log_out, messages
 
@@ -58,6 +58,9 @@ def test_officer_assigns_expert_scores_and_officer_sees_ranking(page, shot):
     current = world.review_round(guide, directions=(25,), experts_per_application=2)
     officer = world.OfficerFactory()
     first = applications[0].number
+    # 发布, 提交评审意见 and 声明回避 ask first (data-confirm): the person says yes.
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
 
     # The officer solves the assignment and publishes it.
     log_in(page, shot, officer, "officer")
@@ -79,6 +82,8 @@ def test_officer_assigns_expert_scores_and_officer_sees_ranking(page, shot):
     shot("proposed")
     page.get_by_role("button", name="发布 6 项拟分配并通知专家").click()
     expect(messages(page)).to_have_text("已发布6项评审任务，并已通知专家。")
+    notified = len(set(Assignment.objects.filter(round=current).values_list("expert", flat=True)))
+    assert asked == [f"发布 6 项评审任务后，将以邮件通知 {notified} 名专家，发布后不能撤回。确定发布吗？"]
     expect(page.locator("div.assignment .pill", has_text="拟分配")).to_have_count(0)
     expect(page.locator("div.assignment", has_text="已发布，待专家确认")).to_have_count(6)
     shot("published")
@@ -124,6 +129,7 @@ def test_officer_assigns_expert_scores_and_officer_sees_ranking(page, shot):
 
     page.get_by_role("button", name="提交评审意见").click()
     expect(messages(page)).to_have_text("评审意见已提交。")
+    assert asked[-1] == "提交后评审意见不能再修改。确定提交评审意见吗？"
     expect(page.locator("#status")).to_have_text("已提交评审意见")
     expect(page.locator("#total")).to_have_text(str(TOTAL))
     expect(page.get_by_role("button", name="提交评审意见")).to_have_count(0)

@@ -97,15 +97,17 @@ def publicized(scored):
 def test_anonymous_objection_with_an_over_long_value_is_refused_in_chinese(publicized, overrides, message):
     client = Client(raise_request_exception=False)
     data = {"name": "张三", "contact": "13800000000", "content": "成果与他人重复", **overrides}
-    response = client.post(reverse("funding:publicity", args=[publicized.pk]), data, follow=True)
+    response = client.post(reverse("funding:objection", args=[publicized.pk]), data)
     assert response.status_code == 200
     assert shown_messages(response) == [("error", message)]
     assert Objection.objects.count() == 0
+    # The refused objection is shown again as typed.
+    assert "成果与他人重复</textarea>" in response.content.decode()
 
 
 def test_anonymous_objection_with_a_50_character_name_is_received(publicized):
     client = Client(raise_request_exception=False)
     data = {"name": "张" * 50, "contact": "1" * 100, "content": "成果与他人重复"}
-    response = client.post(reverse("funding:publicity", args=[publicized.pk]), data, follow=True)
+    response = client.post(reverse("funding:objection", args=[publicized.pk]), data, follow=True)
     assert shown_messages(response) == [("success", "异议已收到，科技局将核实处理。")]
     assert Objection.objects.get().name == "张" * 50

@@ -7,6 +7,7 @@ stplan's predicates.
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from stplan.funding import services
@@ -62,10 +63,19 @@ WORKS_ON = {
 }
 
 
+# Setting where objections go (funding:publicity_contact): for whoever runs the plan, on a
+# plan not yet final; the draft's and the publicized plan's contact change.
 def expect(cell: Cell) -> Expect:
     view, method, actor, obj, action = cell.view, cell.method, cell.actor, cell.obj, cell.action
+    if view == "publicity_list":
+        return Expect(200)
     if view == "publicity":
         return Expect(200 if obj == "publicized" else 404)
+    if view == "objection":
+        # Anyone objects while 公示 runs: the objection is recorded and they go back to the list.
+        if obj != "publicized":
+            return Expect(404)
+        return Expect(200) if method == "GET" else Expect(302, True)
     if actor == ANONYMOUS:
         return Expect(302)
     if actor not in BUREAU_STAFF:
@@ -77,6 +87,10 @@ def expect(cell: Cell) -> Expect:
             return Expect(200)
         case "compare":
             return Expect(200 if {"draft", obj} <= PLANS_OF[actor] else 404)
+        case "publicity_contact":
+            if obj not in PLANS_OF[actor]:
+                return Expect(404)
+            return Expect(200) if method == "GET" else Expect(302, True)
         case "plan":
             if obj not in PLANS_OF[actor]:
                 return Expect(404)
@@ -99,6 +113,10 @@ def cells():
                 yield Cell("plan", "POST", actor, obj, action)
             yield Cell("compare", "GET", actor, obj)
             yield Cell("publicity", "GET", actor, obj)
+            for method in ("GET", "POST"):
+                yield Cell("objection", method, actor, obj)
+                yield Cell("publicity_contact", method, actor, obj)
+        yield Cell("publicity_list", "GET", actor)
 
 
 @dataclass
@@ -150,23 +168,27 @@ def db(world, django_db_blocker):
 def _state(world):
     """Everything a request could change about the plans."""
     return {
-        "plans": list(FundingPlan.objects.order_by("pk").values_list("pk", "status", "publicity_ends")),
+        "plans": list(
+            FundingPlan.objects.order_by("pk").values_list(
+                "pk", "status", "publicity_ends", "objection_office", "objection_phone"
+            )
+        ),
         "items": sorted(
             (i.plan_id, i.application_id, i.selected, i.amount)
             for p in world.plans.values()
             for i in p.items.all()
         ),
         "events": PlanEvent.objects.count(),
-        "objections": list(Objection.objects.order_by("pk").values_list("pk", "handling")),
+        "objections": list(Objection.objects.order_by("pk").values_list("pk", "handling", "content")),
     }
 
 
 def _url(world, cell):
     plan = world.plans.get(cell.obj) if cell.view != "plans" else None
     match cell.view:
-        case "plans":
-            return reverse("funding:plans")
-        case "plan" | "publicity":
+        case "plans" | "publicity_list":
+            return reverse(f"funding:{cell.view}")
+        case "plan" | "publicity" | "objection" | "publicity_contact":
             return reverse(f"funding:{cell.view}", args=[plan.pk])
         case "compare":
             return reverse("funding:compare") + f"?left={world.plans['draft'].pk}&right={plan.pk}"
@@ -182,6 +204,10 @@ def _post_data(world, cell):
         }
     plan = world.plans[cell.obj]
     item = plan.items.order_by("pk").first()
+    if cell.view == "objection":
+        return {"name": "王五", "contact": "13900000000", "content": f"矩阵异议（{cell.actor}）"}
+    if cell.view == "publicity_contact":
+        return {"objection_office": "桂林市科学技术局 张科长", "objection_phone": f"0773-{cell.actor}"}
     return {
         "action": cell.action,
         "item": item.pk if item else "",
@@ -195,6 +221,7 @@ def _post_data(world, cell):
 @pytest.mark.parametrize("cell", list(cells()), ids=lambda c: c.id)
 def test_funding_cell_answers_as_the_rules_say(cell, world, client):
     expected = expect(cell)
+    cache.clear()  # the objection form's rate limit counts per address; each cell starts afresh
     login(client, world.sessions, cell.actor)
     url = _url(world, cell)
     before = _state(world)
@@ -202,7 +229,9 @@ def test_funding_cell_answers_as_the_rules_say(cell, world, client):
     response = client.get(url) if cell.method == "GET" else client.post(url, _post_data(world, cell))
 
     assert response.status_code == expected.status
-    if expected.status == 302 and cell.actor == ANONYMOUS:
+    if cell.view == "objection" and expected.status == 302:
+        assert response["Location"] == reverse("funding:publicity", args=[world.plans[cell.obj].pk])
+    elif expected.status == 302 and cell.actor == ANONYMOUS:
         assert response["Location"].startswith(reverse("accounts:login"))
     assert (_state(world) != before) == expected.changed
     if cell.view == "plans" and cell.method == "POST" and cell.actor in BUREAU_STAFF:

@@ -54,22 +54,28 @@ ROUND_OF = {
 LISTED = {
     actor: rounds | ({"pending"} if "published" in rounds else set()) for actor, rounds in ROUND_OF.items()
 }
-ACTIONS = ("solve", "publish", "pin", "forbid", "clear", "close")
+# Each action of a round page is its own URL, review:round_<action>.
+ACTIONS = ("solve", "publish", "pin", "forbid", "clear", "extend", "conflict", "close")
 # What each action changes on each round for one who may act: publish needs proposed
 # pairs, close a published round; solve needs passed 方向25 applications (the other round has
-# none); pin/forbid/clear are recorded on any round with applications.
+# none); pin/forbid/clear are recorded on any round with applications. extend and conflict
+# name the expert's submitted task of the published round (a task of no other round: 404
+# there): a submitted task is not extended (refused, the form shown again), a conflict the
+# bureau registers withdraws it.
 WORKS_ON = {
     "proposed": {"solve", "publish", "pin", "forbid", "clear"},
-    "published": {"solve", "pin", "forbid", "clear", "close"},
+    "published": {"solve", "pin", "forbid", "clear", "conflict", "close"},
     "mixed": {"solve", "pin", "forbid", "clear"},
     "other": set(),
 }
 POOL_VIEWS = ("experts", "expert_template", "expert_new", "expert")
+# Each action of the task page is its own URL, review:task_<action>.
 TASK_ACTIONS = ("confirm", "declare", "save", "submit")
 # The expert's tasks: "task" is submitted; "unconfirmed" is published and waits for the
 # pledge; "confirmed" is pledged, no review saved yet. What the expert's own POST changes:
 # the pledge and a declared conflict on an open task, a draft (also a refused submission,
-# which keeps what was typed) once pledged; nothing on a submitted task.
+# which keeps what was typed) once pledged; nothing on a submitted task. A refused POST
+# shows the page again (200) with the reason and what was typed.
 TASKS = ("task", "unconfirmed", "confirmed")
 TASK_WORKS = {
     "task": set(),
@@ -85,6 +91,10 @@ REFUSED = "科室经办人只能为本科室管理的方向创建评审批次"
 
 def expect(cell: Cell) -> Expect:
     view, method, actor, obj, action = cell.view, cell.method, cell.actor, cell.obj, cell.action
+    if view.startswith("round_"):
+        view, action = "round_action", view.removeprefix("round_")
+    elif view.startswith("task_") and view != "task_attachment":
+        view, action = "task_action", view.removeprefix("task_")
     if actor == ANONYMOUS:
         return Expect(302)
     staff = actor in BUREAU_STAFF
@@ -97,7 +107,7 @@ def expect(cell: Cell) -> Expect:
             if method == "GET":
                 return Expect(200)
             return Expect(302, True) if obj in CREATES[actor] else Expect(200)
-        case "round" | "ranking":
+        case "round" | "ranking" | "round_action":
             if not staff:
                 return Expect(403)
             if obj not in ROUND_OF[actor]:
@@ -107,18 +117,28 @@ def expect(cell: Cell) -> Expect:
             if obj == "other" and action in ("pin", "forbid", "clear"):
                 # The posted application is a 方向25 one, not of this 方向33 round.
                 return Expect(404)
+            if action in ("extend", "conflict") and obj != "published":
+                return Expect(404)
+            if action == "extend":
+                return Expect(200)
             return Expect(302, action in WORKS_ON[obj])
         case "mine":
             # Only a person with an expert record has a task list.
             return Expect(200 if actor in ("expert", "expert_other") else 403)
-        case "task":
+        case "task" | "task_action":
             # A task is the assigned expert's; everyone else, bureau staff included (they
             # follow a task on the round page), is told it does not exist.
             if actor != "expert":
                 return Expect(404)
             if method == "GET":
                 return Expect(200)
-            return Expect(302, action in TASK_WORKS[obj])
+            if obj == "confirmed" and action == "submit":
+                # Refused (no scores), the typed comment kept as a draft.
+                return Expect(200, True)
+            return Expect(302, True) if action in TASK_WORKS[obj] else Expect(200)
+        case "task_attachment":
+            # The application's files are the assigned expert's once they confirmed no conflict.
+            return Expect(200 if actor == "expert" and obj != "unconfirmed" else 404)
     raise AssertionError(cell)
 
 
@@ -130,13 +150,14 @@ def cells():
             yield Cell("round", "GET", actor, obj)
             yield Cell("ranking", "GET", actor, obj)
             for action in ACTIONS:
-                yield Cell("round", "POST", actor, obj, action)
+                yield Cell(f"round_{action}", "POST", actor, obj)
         for obj in NEW_ROUNDS:
             yield Cell("rounds", "POST", actor, obj)
         for obj in TASKS:
             yield Cell("task", "GET", actor, obj)
+            yield Cell("task_attachment", "GET", actor, obj)
             for action in TASK_ACTIONS:
-                yield Cell("task", "POST", actor, obj, action)
+                yield Cell(f"task_{action}", "POST", actor, obj)
 
 
 @dataclass
@@ -148,6 +169,8 @@ class World:
     tasks: dict
     pool_expert: object
     directions: dict
+    # Each application's first file an expert is given (not the 身份证复印件), by application pk.
+    attachments: dict
 
 
 def _build():
@@ -184,7 +207,13 @@ def _build():
         "other": review_round(guide, directions=(33,), name="矩阵农业批次"),
     }
     directions = {k: [direction(guide, n).pk for n in ns] for k, ns in NEW_ROUNDS.items()}
-    return World(actors, sessions_of(actors), rounds, applications[0], tasks, task.expert, directions)
+    attachments = {
+        a.pk: a.attachments.exclude(code="id_card").order_by("pk").first().pk
+        for a in {t.application for t in tasks.values()}
+    }
+    return World(
+        actors, sessions_of(actors), rounds, applications[0], tasks, task.expert, directions, attachments
+    )
 
 
 world = module_world(_build)
@@ -227,10 +256,13 @@ def _url(world, cell):
             return reverse(f"review:{cell.view}")
         case "expert":
             return reverse("review:expert", args=[world.pool_expert.pk])
-        case "round" | "ranking":
+        case "task_attachment":
+            task = world.tasks[cell.obj]
+            return reverse("review:task_attachment", args=[task.pk, world.attachments[task.application_id]])
+        case view if view in ("round", "ranking") or view.startswith("round_"):
             return reverse(f"review:{cell.view}", args=[world.rounds[cell.obj].pk])
-        case "task":
-            return reverse("review:task", args=[world.tasks[cell.obj].pk])
+        case view if view == "task" or view.startswith("task_"):
+            return reverse(f"review:{cell.view}", args=[world.tasks[cell.obj].pk])
     raise AssertionError(cell)
 
 
@@ -239,10 +271,16 @@ def _post_data(world, cell):
         return {"name": f"矩阵新建{cell.obj}", "directions": world.directions[cell.obj],
                 "experts_per_application": 2, "field_bonus": 0.2, "aggregation": "mean",
                 "disagreement_threshold": 10}  # fmt: skip
-    if cell.view == "round":
-        return {"action": cell.action, "application": world.application.pk, "expert": world.pool_expert.pk}
+    if cell.view.startswith("round_"):
+        return {
+            "application": world.application.pk,
+            "expert": world.pool_expert.pk,
+            "assignment": world.tasks["task"].pk,
+            "due_at": "2099-01-31T18:00",
+            "kind": "other",
+            "reason": "矩阵测试",
+        }
     return {
-        "action": cell.action,
         "pledge": "on",
         "no_conflict": "on",
         "kind": "other",

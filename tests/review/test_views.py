@@ -21,6 +21,11 @@ from tests.world import (
 pytestmark = pytest.mark.django_db
 
 
+def _act(url: str, action: str) -> str:
+    """The URL of one action of a task or round page: its own path under the page's."""
+    return f"{url}{action}/"
+
+
 def _published(**round_fields):
     guide = open_guide()
     application = passed_25(guide)
@@ -61,7 +66,7 @@ def test_application_is_hidden_until_the_expert_confirms_and_pledges(client):
     before = client.get(reverse("review:task", args=[task.pk])).content.decode()
     assert "主要研究内容" not in before and "保密承诺" in before
     client.post(
-        reverse("review:task", args=[task.pk]), {"action": "confirm", "no_conflict": "on", "pledge": "on"}
+        _act(reverse("review:task", args=[task.pk]), "confirm"), {"no_conflict": "on", "pledge": "on"}
     )
     after = client.get(reverse("review:task", args=[task.pk])).content.decode()
     assert "主要研究内容" in after
@@ -74,7 +79,7 @@ def test_blind_review_hides_the_applicants_identity(client):
     application, (task, _other) = _published(hide_applicant_identity=True)
     client.force_login(task.expert.user)
     client.post(
-        reverse("review:task", args=[task.pk]), {"action": "confirm", "no_conflict": "on", "pledge": "on"}
+        _act(reverse("review:task", args=[task.pk]), "confirm"), {"no_conflict": "on", "pledge": "on"}
     )
     html = client.get(reverse("review:task", args=[task.pk])).content.decode()
     assert "主要研究内容" in html
@@ -85,12 +90,12 @@ def test_blind_review_hides_the_applicants_identity(client):
 def _submit(client, task, value):
     client.force_login(task.expert.user)
     url = reverse("review:task", args=[task.pk])
-    client.post(url, {"action": "confirm", "no_conflict": "on", "pledge": "on"})
-    data = {"action": "submit", "recommendation": "fund", "overall_comment": "好"}
+    client.post(_act(url, "confirm"), {"no_conflict": "on", "pledge": "on"})
+    data = {"recommendation": "fund", "overall_comment": "好"}
     for code in ("talent", "innovation", "feasibility", "support"):
         data[f"score-{code}"] = value
         data[f"comment-{code}"] = "意见"
-    client.post(url, data)
+    client.post(_act(url, "submit"), data)
 
 
 def test_other_experts_scores_stay_hidden_before_submitting(client):
@@ -98,7 +103,7 @@ def test_other_experts_scores_stay_hidden_before_submitting(client):
     _submit(client, first, 20)
     client.force_login(second.expert.user)
     url = reverse("review:task", args=[second.pk])
-    client.post(url, {"action": "confirm", "no_conflict": "on", "pledge": "on"})
+    client.post(_act(url, "confirm"), {"no_conflict": "on", "pledge": "on"})
     html = client.get(url).content.decode()
     assert "其他专家的评分" not in html and ">80<" not in html
     _submit(client, second, 15)
@@ -120,9 +125,9 @@ def test_officer_runs_publishes_and_sees_the_ranking(client):
         ExpertFactory()
     current = review_round(guide)
     client.force_login(OfficerFactory())
-    client.post(reverse("review:round", args=[current.pk]), {"action": "solve"})
+    client.post(_act(reverse("review:round", args=[current.pk]), "solve"), {})
     assert Assignment.objects.filter(round=current, status="proposed").count() == 2
-    client.post(reverse("review:round", args=[current.pk]), {"action": "publish"})
+    client.post(_act(reverse("review:round", args=[current.pk]), "publish"), {})
     assert Assignment.objects.filter(round=current, status="published").count() == 2
     html = client.get(reverse("review:ranking", args=[current.pk])).content.decode()
     assert application.number in html
@@ -222,7 +227,7 @@ def test_id_numbers_stay_hidden_in_the_english_interface(client):
     application, (task, _other) = _published(hide_applicant_identity=True)
     client.force_login(task.expert.user)
     client.post(
-        reverse("review:task", args=[task.pk]), {"action": "confirm", "no_conflict": "on", "pledge": "on"}
+        _act(reverse("review:task", args=[task.pk]), "confirm"), {"no_conflict": "on", "pledge": "on"}
     )
     client.cookies["django_language"] = "en"
     html = client.get(reverse("review:task", args=[task.pk])).content.decode()
@@ -237,9 +242,9 @@ def test_invalid_score_form_keeps_the_saved_draft_and_says_why(client):
     _application, (task, _other) = _published()
     client.force_login(task.expert.user)
     url = reverse("review:task", args=[task.pk])
-    client.post(url, {"action": "confirm", "no_conflict": "on", "pledge": "on"})
-    client.post(url, {"action": "save", "score-talent": "30", "comment-talent": "短评"})
-    response = client.post(url, {"action": "save", "score-talent": "99", "comment-talent": "长" * 2001})
+    client.post(_act(url, "confirm"), {"no_conflict": "on", "pledge": "on"})
+    client.post(_act(url, "save"), {"score-talent": "30", "comment-talent": "短评"})
+    response = client.post(_act(url, "save"), {"score-talent": "99", "comment-talent": "长" * 2001})
     html = response.content.decode()
     assert response.status_code == 200
     assert "未保存" in html
@@ -251,11 +256,12 @@ def test_pin_with_a_malformed_id_is_not_a_server_error(client):
     guide = open_guide()
     current = review_round(guide)
     client.force_login(OfficerFactory())
-    for data in (
-        {"action": "pin", "application": "abc", "expert": "1"},
-        {"action": "forbid", "application": "1", "expert": "x"},
+    url = reverse("review:round", args=[current.pk])
+    for action, data in (
+        ("pin", {"application": "abc", "expert": "1"}),
+        ("forbid", {"application": "1", "expert": "x"}),
     ):
-        assert client.post(reverse("review:round", args=[current.pk]), data).status_code in (302, 404)
+        assert client.post(_act(url, action), data).status_code == 404
 
 
 def test_round_page_extends_one_task_with_a_reason(client):
@@ -263,9 +269,9 @@ def test_round_page_extends_one_task_with_a_reason(client):
     client.force_login(OfficerFactory(section="国外智力引进与人才科"))
     url = reverse("review:round", args=[task.round_id])
     page = client.get(url).content.decode()
-    assert 'value="extend"' in page
+    assert f'action="{_act(url, "extend")}"' in page
     response = client.post(
-        url, {"action": "extend", "assignment": task.pk, "due_at": "2099-01-31T18:00", "reason": "专家出差"}
+        _act(url, "extend"), {"assignment": task.pk, "due_at": "2099-01-31T18:00", "reason": "专家出差"}
     )
     assert response.status_code == 302
     task.refresh_from_db()
@@ -278,10 +284,12 @@ def test_round_page_refuses_an_extension_with_no_date(client):
     _application, (task, *_rest) = _published()
     client.force_login(OfficerFactory(section="国外智力引进与人才科"))
     url = reverse("review:round", args=[task.round_id])
-    response = client.post(
-        url, {"action": "extend", "assignment": task.pk, "due_at": "明天", "reason": "出差"}, follow=True
-    )
-    assert "延长后的截止时间须晚于现在。" in response.content.decode()
+    response = client.post(_act(url, "extend"), {"assignment": task.pk, "due_at": "明天", "reason": "出差"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "延长后的截止时间须晚于现在。" in html
+    # The refused form is shown again, open, with the reason as typed.
+    assert 'value="出差"' in html and '<details class="extend" open>' in html
     task.refresh_from_db()
     assert task.due_at is None
 
@@ -291,7 +299,7 @@ def test_round_page_registers_a_conflict_that_takes_the_task_out(client):
     client.force_login(OfficerFactory(section="国外智力引进与人才科"))
     url = reverse("review:round", args=[task.round_id])
     client.post(
-        url, {"action": "conflict", "assignment": task.pk, "kind": "relative", "reason": "配偶在申报单位"}
+        _act(url, "conflict"), {"assignment": task.pk, "kind": "relative", "reason": "配偶在申报单位"}
     )
     task.refresh_from_db()
     assert task.status == "withdrawn"

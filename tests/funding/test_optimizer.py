@@ -187,7 +187,16 @@ def test_violations_names_item_over_its_winners():
 
 def test_violations_name_an_application_by_its_number_not_its_key():
     team = Candidate(
-        key=17, direction=1, category="c", section="s", score=90, amount=100, fundable_max=0, number="GL2022-01-00017"
+        key=17,
+        direction=1,
+        category="c",
+        section="s",
+        score=90,
+        amount=100,
+        fundable_max=0,
+        number="GL2022-01-00017",
     )
 
-    assert violations([team], Limits(), {17}) == ["GL2022-01-00017：可资助金额为0（不符合申报要求或后补助公式所得为0）"]
+    assert violations([team], Limits(), {17}) == [
+        "GL2022-01-00017：可资助金额为0（不符合申报要求或后补助公式所得为0）"
+    ]

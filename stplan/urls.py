@@ -5,8 +5,8 @@ from django.urls import include, path
 
 from stplan import health
 from stplan.api.v1 import api
-from stplan.applications import views as application_views
 from stplan.history import history_page
+from stplan.workspace import workspace
 
 
 def home(request):
@@ -20,7 +20,7 @@ urlpatterns = [
     path("", home),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("workspace/", application_views.workspace, name="workspace"),
+    path("workspace/", workspace, name="workspace"),
     path("history/<str:kind>/<int:pk>/", history_page, name="history"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

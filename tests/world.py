@@ -489,3 +489,32 @@ def acceptance_panel(project, officer, *, experts: int = 3):
         project=project, actor=officer, experts=experts, due_at=timezone.now() + timedelta(days=7)
     )
     return panels.transition_panel(panel=panel, action="publish", actor=officer)
+
+
+def funded_projects(guide, *, scores=(90,), budget: int = 10_000_000):
+    """立项 of len(scores) 方向25 applications from one final plan. Returns (projects in score
+    order, the bureau admin who ran it); each 任务书 waits for its 负责人."""
+    from stplan.funding import services as funding
+    from stplan.projects.selectors import projects_of_plan
+
+    current, applications, staff = scored_round(guide, list(scores))
+    plan = funding.create_plan(actor=staff, review_round=current, name="立项", total_budget=budget)
+    plan = funding.publicize(plan=plan, actor=staff)
+    funding.finalize(plan=plan, actor=staff, now=plan.publicity_ends + timedelta(seconds=1))
+    by_leader = {p.application.leader_id: p for p in projects_of_plan(plan)}
+    return [by_leader[a.leader_id] for a in applications if a.leader_id in by_leader], staff
+
+
+def contract_to(project, step: str, *, officer):
+    """Take `project`'s 任务书 through its steps up to and including `step` (confirm,
+    unit_approve, approve), each by the person whose step it is; returns the unit admin."""
+    from stplan.projects import services as projects
+
+    unit_admin = UnitAdminFactory(unit=project.application.lead_unit)
+    people = {"confirm": project.application.leader, "unit_approve": unit_admin, "approve": officer}
+    for action in ("confirm", "unit_approve", "approve"):
+        projects.advance_contract(project=project, actor=people[action], action=action)
+        if action == step:
+            break
+    project.refresh_from_db()
+    return unit_admin

@@ -5,10 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from stplan.accounts.models import Unit
 from stplan.applications import exports, selectors, services
 from stplan.applications.dossier import Dossier, attachment_rows, display_sections
+from stplan.applications.forms import DeskBulkForm
 from stplan.applications.jobs import DESK_EXPORT
 from stplan.applications.models import Status
 from stplan.applications.submission import submitted_content
@@ -28,6 +32,14 @@ def _staff(user):
 @login_required
 def desk(request):
     _staff(request.user)
+    return _desk_page(request, DeskBulkForm(applications=_decidable(request.user)))
+
+
+def _decidable(user):
+    return selectors.desk_applications(user, {}).filter(status=Status.RECOMMENDED)
+
+
+def _desk_page(request, bulk_form):
     applications = selectors.desk_applications(request.user, request.GET)
     directions = Direction.objects.filter(accepts_applications=True)
     if request.user.section:
@@ -35,6 +47,7 @@ def desk(request):
     shown = listing(request, applications, sorts=selectors.APPLICATION_SORTS)
     results = selectors.rechecks(shown.rows)
     rows = [(a, results[a.pk]) for a in shown.rows]
+    checked = {str(v) for v in bulk_form["applications"].value() or []} if bulk_form.is_bound else set()
     return render(
         request,
         "applications/desk.html",
@@ -51,8 +64,49 @@ def desk(request):
             .distinct(),
             "unit_kinds": list(labels.ORGANIZATION_KINDS.items()),
             "query": request.GET.urlencode(),
+            "bulk_form": bulk_form,
+            "checked": checked,
+            "decidable": any(a.status == Status.RECOMMENDED for a, _result in rows),
         },
     )
+
+
+@login_required
+@require_POST
+def desk_bulk(request):
+    """形审通过 or 退回修改 for the applications ticked on the desk, each through the kernel;
+    the ones refused are named by 申报编号 with the reason."""
+    _staff(request.user)
+    form = DeskBulkForm(request.POST, applications=_decidable(request.user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _desk_page(request, form)
+    decision = form.cleaned_data["decision"]
+    try:
+        done, refused = services.formal_review_many(
+            applications=list(form.cleaned_data["applications"].order_by("number")),
+            action=decision,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _desk_page(request, form)
+    label = services.TRANSITIONS[decision].label
+    if done:
+        messages.success(
+            request,
+            _("%(label)s %(n)s 项：%(numbers)s")
+            % {"label": label, "n": len(done), "numbers": "、".join(a.number for a in done)},
+        )
+    for number, error in refused:
+        messages.error(request, _("%(number)s 未办理：%(error)s") % {"number": number, "error": error})
+    if refused and not done:
+        return _desk_page(request, form)
+    query = request.GET.urlencode()
+    return redirect(reverse("applications:desk") + (f"?{query}" if query else ""))
 
 
 @login_required

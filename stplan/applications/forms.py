@@ -283,3 +283,33 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
+
+
+class DeskBulkForm(forms.Form):
+    """Several applications of the 形审 desk, one decision and one reason for all of them."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("申报书"),
+        queryset=None,
+        error_messages={
+            "required": _("请先勾选要办理的申报书。"),
+            "invalid_choice": _("所选申报书已不在您的审查列表中，请刷新页面。"),
+            "invalid_pk_value": _("所选申报书已不在您的审查列表中，请刷新页面。"),
+        },
+    )
+    decision = forms.ChoiceField(
+        label=_("审查结论"),
+        choices=[("formal_pass", _("形审通过")), ("formal_return", _("退回修改"))],
+        error_messages={"required": _("请选择审查结论。"), "invalid_choice": _("请选择审查结论。")},
+    )
+    reason = forms.CharField(
+        label=_("意见（退回修改时必填）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, applications, **kwargs):
+        kwargs.setdefault("auto_id", "bulk-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = applications

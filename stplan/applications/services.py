@@ -341,3 +341,24 @@ def transition(
 def fund_application(*, application: Application, actor: User, plan: str, amount: int) -> Application:
     """立项, as a final funding plan decides it: the application enters no further round or plan."""
     return perform(application, "fund", actor=actor, payload={"plan": plan, "amount": amount})
+
+
+# What the 形审 desk may decide for several applications at once: those needing no finding
+# handled one by one (a pass with error findings is refused for that application).
+BULK_DECISIONS = ("formal_pass", "formal_return")
+
+
+def formal_review_many(
+    *, applications: list[Application], action: str, actor: User, reason: str
+) -> tuple[list[Application], list[tuple[str, str]]]:
+    """The same 形审 decision for each of `applications`, each on its own through the kernel:
+    returns those decided and the (申报编号, refusal) of the others."""
+    if action not in BULK_DECISIONS:
+        raise ServiceError("请选择形审通过或退回修改。")
+    done, refused = [], []
+    for application in applications:
+        try:
+            done.append(transition(application=application, action=action, actor=actor, reason=reason))
+        except ServiceError as error:
+            refused.append((application.number, str(error)))
+    return done, refused

@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/print.pdf", views.print_pdf, name="print"),
     path("<int:pk>/review/", desk.review, name="review"),
     path("desk/", desk.desk, name="desk"),
+    path("desk/bulk/", desk.desk_bulk, name="desk_bulk"),
     path("desk/export.xlsx", desk.desk_export, name="desk_export"),
 ]

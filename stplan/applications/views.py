@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
-from stplan.accounts.models import Role, Unit, UnitStatus
 from stplan.applications import selectors, services
 from stplan.applications.dossier import SECTIONS, Dossier, display_sections
 from stplan.applications.forms import ATTACHMENT_LABELS, LIST_LIMITS, AttachmentUploadForm
@@ -54,49 +53,6 @@ def _visible(request, pk) -> Application:
     if not request.user.has_perm("applications.view_application", application):
         raise Http404
     return application
-
-
-# The 工作台 shows the first few of each list; the full list pages and searches.
-WORKSPACE_ROWS = 20
-
-
-def _first(applications, list_url: str) -> dict:
-    applications = applications.defer("form", "direction__data").order_by("-updated_at", "-pk")
-    return {"rows": applications[:WORKSPACE_ROWS], "total": applications.count(), "url": list_url}
-
-
-@login_required
-def workspace(request):
-    user = request.user
-    if user.role == Role.EXPERT:
-        return redirect("review:mine")
-    visible = selectors.visible_applications(user)
-    context = {"unit": user.unit}
-    listed = reverse("applications:list")
-    if user.role == Role.LEADER:
-        context["applications"] = _first(visible, listed)
-        if user.unit and user.unit.status == UnitStatus.APPROVED:
-            context["directions"] = Direction.objects.filter(accepts_applications=True).select_related(
-                "guide", "category"
-            )
-    elif user.role == Role.UNIT_ADMIN:
-        context["todo"] = _first(
-            visible.filter(status=Status.SUBMITTED), f"{listed}?status={Status.SUBMITTED}"
-        )
-        context["applications"] = _first(visible.filter(version__gt=0), listed)
-    elif user.role == Role.RECOMMENDER:
-        context["todo"] = _first(
-            visible.filter(status=Status.UNIT_APPROVED), f"{listed}?status={Status.UNIT_APPROVED}"
-        )
-        context["applications"] = _first(visible, listed)
-    elif user.is_bureau:
-        context["todo"] = _first(
-            visible.filter(status=Status.RECOMMENDED),
-            f"{reverse('applications:desk')}?status={Status.RECOMMENDED}",
-        )
-        if user.role == Role.BUREAU_ADMIN:
-            context["pending_units"] = Unit.objects.registered().filter(status=UnitStatus.PENDING).count()
-    return render(request, "applications/workspace.html", context)
 
 
 @login_required

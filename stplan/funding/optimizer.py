@@ -28,6 +28,8 @@ class Candidate:
     forced: bool | None = None  # officer's pick: True in, False out, None free
     # 揭榜挂帅: the code of the 榜单 item the application answers.
     item: str | None = None
+    # What people call the application (its 申报编号) in a refusal; the key is internal.
+    number: str = ""
 
 
 @dataclass
@@ -139,7 +141,7 @@ def _groups(candidates, limits):
 def violations(candidates: list[Candidate], limits: Limits, selected: set[int]) -> list[str]:
     """Every limit the picked set breaks, in Chinese; empty when the set is within them."""
     chosen = [c for c in candidates if c.key in selected]
-    problems = [f"{c.key}：{p}" for c in chosen for p in fundable(c, limits)]
+    problems = [f"{c.number or c.key}：{p}" for c in chosen for p in fundable(c, limits)]
     labels = ("方向{}拟立项数", "方向{0[0]}子类“{0[1]}”项数", "类别“{}”项数", "榜单项目{}揭榜团队数")
     for (groups, cap_of), label in zip(_groups(chosen, limits), labels, strict=True):
         for group_key, members in groups.items():

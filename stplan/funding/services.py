@@ -167,6 +167,7 @@ def candidates(plan: FundingPlan) -> list[optimizer.Candidate]:
                 track=track,
                 forced=item.forced,
                 item=item.application.challenge_item.code if item.application.challenge_item else None,
+                number=item.application.number,
             )
         )
     return result

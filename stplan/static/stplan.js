@@ -30,3 +30,31 @@ document.addEventListener("input", function (event) {
   var shown = form.querySelector("[data-score-total]");
   if (shown) shown.textContent = String(total);
 });
+
+// == todo: select all rows of a list; a busy note while an export or PDF is made ==
+// <input type="checkbox" data-select-all="NAME"> ticks every enabled checkbox named NAME.
+document.addEventListener("change", function (event) {
+  var all = event.target.closest("[data-select-all]");
+  if (!all) return;
+  document.querySelectorAll('input[type="checkbox"][name="' + all.dataset.selectAll + '"]').forEach(function (box) {
+    if (!box.disabled) box.checked = all.checked;
+  });
+});
+// data-busy="正在……" on a link or button: the text shows beside it until the page changes
+// (a download leaves the page, so the note goes after a while).
+document.addEventListener("click", function (event) {
+  var element = event.target.closest("[data-busy]");
+  if (!element || event.defaultPrevented) return;
+  var next = element.nextElementSibling;
+  if (next && next.classList.contains("busy-note")) return;
+  var note = document.createElement("span");
+  note.className = "busy-note";
+  note.setAttribute("role", "status");
+  note.textContent = element.dataset.busy;
+  element.setAttribute("aria-busy", "true");
+  element.insertAdjacentElement("afterend", note);
+  window.setTimeout(function () {
+    note.remove();
+    element.removeAttribute("aria-busy");
+  }, 15000);
+});

@@ -5,6 +5,7 @@ from stplan.accounts.models import Unit
 from stplan.applications import services
 from stplan.applications.models import FindingOverride, Status
 from tests.world import (
+    BureauAdminFactory,
     OfficerFactory,
     RecommenderFactory,
     UnitAdminFactory,
@@ -132,3 +133,80 @@ def test_desk_pages_sorts_and_searches(client):
     assert first.number in found
     assert second.number not in found
     assert "共 1 项，第 1/1 页" in found
+
+
+def _bulk(client, applications, decision, reason=""):
+    data = {"applications": [a.pk for a in applications], "decision": decision, "reason": reason}
+    return client.post(reverse("applications:desk_bulk"), data, follow=True)
+
+
+def test_desk_bulk_pass_decides_each_and_names_the_refused_by_number(client):
+    plain = _recommended()
+    flagged = recommended_6(plain.guide)
+    Unit.objects.filter(pk=flagged.lead_unit_id).update(kind="institute")
+    client.force_login(BureauAdminFactory())
+
+    page = _bulk(client, [plain, flagged], "formal_pass").content.decode()
+
+    plain.refresh_from_db()
+    flagged.refresh_from_db()
+    assert (plain.status, flagged.status) == (Status.PASSED, Status.RECOMMENDED)
+    assert f"形式审查通过 1 项：{plain.number}" in page
+    assert f"{flagged.number} 未办理：自动审查错误项" in page
+    assert f"{flagged.pk}：" not in page
+
+
+def test_desk_bulk_return_without_a_reason_keeps_the_ticks_and_the_statuses(client):
+    first, second = _recommended(), _recommended()
+    client.force_login(OfficerFactory())
+
+    response = _bulk(client, [first, second], "formal_return")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for application in (first, second):
+        assert f"{application.number} 未办理：" in page
+        assert (
+            f'value="{application.pk}" form="desk-bulk" aria-label="选择 {application.number}" checked'
+            in page
+        )
+        application.refresh_from_db()
+        assert application.status == Status.RECOMMENDED
+
+
+def test_desk_bulk_return_with_a_reason_returns_all_ticked(client):
+    first, second, left = _recommended(), _recommended(), _recommended()
+    client.force_login(OfficerFactory())
+
+    _bulk(client, [first, second], "formal_return", "请补充配套经费承诺书。")
+
+    for application, status in (
+        (first, Status.RETURNED),
+        (second, Status.RETURNED),
+        (left, Status.RECOMMENDED),
+    ):
+        application.refresh_from_db()
+        assert application.status == status
+
+
+def test_desk_bulk_refuses_an_application_of_another_section(client):
+    application = _recommended()
+    client.force_login(OfficerFactory(section="高新技术科"))
+
+    page = _bulk(client, [application], "formal_pass").content.decode()
+
+    assert "所选申报书已不在您的审查列表中，请刷新页面。" in page
+    application.refresh_from_db()
+    assert application.status == Status.RECOMMENDED
+
+
+def test_desk_offers_ticks_only_for_applications_waiting_for_review(client):
+    waiting = _recommended()
+    services.transition(application=_recommended(), action="formal_pass", actor=BureauAdminFactory())
+    client.force_login(OfficerFactory())
+
+    page = client.get(reverse("applications:desk")).content.decode()
+
+    assert page.count('name="applications"') == 1
+    assert f'value="{waiting.pk}" form="desk-bulk"' in page
+    assert 'data-select-all="applications"' in page

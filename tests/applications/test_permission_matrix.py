@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 
 from stplan.accounts.models import Unit, UnitEvent, UnitStatus
 from stplan.applications import services
-from stplan.applications.models import Application, ApplicationEvent, Attachment
+from stplan.applications.models import Application, ApplicationEvent, Attachment, Status
 from stplan.demo.builders import MINIMAL_PDF
 from tests.world import (
     BureauAdminFactory,
@@ -276,6 +276,14 @@ def expect_list(cell: Cell) -> Expect:
             return Expect(200)
         case "desk" | "desk_export":
             return Expect(200) if actor in BUREAU_STAFF else Expect(403)
+        case "desk_bulk" if method == "GET":
+            return Expect(405)
+        case "desk_bulk":
+            # Ticks unit A's recommended application for 退回修改: its 科室 returns it; an
+            # officer of another 科室 is told it is not in their list.
+            if actor not in BUREAU_STAFF:
+                return Expect(403)
+            return Expect(302, "desk", "returned") if actor in REVIEWERS else Expect(200)
         case "registrations":
             return Expect(200) if actor == "bureau_admin" else Expect(403)
         case "registration_detail" if method == "GET":
@@ -296,6 +304,8 @@ LIST_VIEWS = (
     ("list", "GET"),
     ("desk", "GET"),
     ("desk_export", "GET"),
+    ("desk_bulk", "GET"),
+    ("desk_bulk", "POST"),
     ("registrations", "GET"),
     ("registration_detail", "GET"),
     ("registration_detail", "POST"),
@@ -615,6 +625,7 @@ def test_list_view(cell, world, client):
         "list": reverse("applications:list"),
         "desk": reverse("applications:desk"),
         "desk_export": reverse("applications:desk_export"),
+        "desk_bulk": reverse("applications:desk_bulk"),
         "registrations": reverse("accounts:registrations"),
         "registration_detail": reverse("accounts:registration_detail", args=[pending.pk]),
         "unit": reverse("accounts:unit"),
@@ -635,6 +646,13 @@ def test_list_view(cell, world, client):
         response = client.get(url)
     elif cell.view == "create":
         response = client.post(url, {"direction": world.apps["draft"].direction_id})
+    elif cell.view == "desk_bulk":
+        bulk = {
+            "applications": world.apps["recommended"].pk,
+            "decision": "formal_return",
+            "reason": "矩阵退回",
+        }
+        response = client.post(url, bulk)
     else:
         response = client.post(url, {"action": "approve"})
 
@@ -646,6 +664,8 @@ def test_list_view(cell, world, client):
     approved = expected.effect == "approved"
     assert pending.status == (UnitStatus.APPROVED if approved else UnitStatus.PENDING)
     assert UnitEvent.objects.filter(unit=pending).count() == unit_events_before + approved
+    recommended = Application.objects.get(pk=world.apps["recommended"].pk)
+    assert (recommended.status == Status.RETURNED) == (expected.effect == "returned")
     if expected.effect == "created":
         created = Application.objects.order_by("-pk").first()
         assert created.leader == world.actors[cell.actor]
@@ -719,6 +739,7 @@ def test_matrix_covers_every_url_name_of_applications_and_accounts():
         "applications:create",
         "applications:desk",
         "applications:desk_export",
+        "applications:desk_bulk",
         "accounts:registrations",
         "accounts:registration_detail",
         "accounts:unit",

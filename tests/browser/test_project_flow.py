@@ -35,6 +35,8 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     def person(who: str, user) -> tuple[Page, Callable]:
         """Each person at their own browser, logged in once."""
         page = new_page()
+        # Irreversible steps ask for a confirmation (data-confirm): each person says yes.
+        page.on("dialog", lambda dialog: dialog.accept())
 
         def shot(step: str):
             return screenshots(page, f"{who}-{step}")
@@ -107,7 +109,7 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     leader_page.get_by_role("navigation", name="主导航").get_by_role("link", name="项目", exact=True).click()
     expect(leader_page.get_by_role("heading", name="立项项目", level=1)).to_be_visible()
     row = leader_page.get_by_role("row").filter(has_text=funded.title)
-    expect(row.locator("td[data-label='资助金额（元）']")).to_have_text("50000")
+    expect(row.locator("td[data-label='资助金额']")).to_have_text("5万元")
     expect(row.locator("td[data-label='任务书']")).to_have_text("待负责人确认")
     leader_shot("projects")
     number = row.get_by_role("link").inner_text()
@@ -147,7 +149,7 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     # The first (here the only: 方向25 pays on signing) payment.
     expect(bureau.locator("#tranches tbody tr")).to_have_count(1)
     expect(tranche.locator("td[data-label='拨付条件']")).to_have_text("任务书签订后")
-    expect(tranche.locator("td[data-label='计划金额（元）']")).to_have_text("50000")
+    expect(tranche.locator("td[data-label='计划金额']")).to_have_text("5万元")
     expect(tranche.locator("td[data-label='状态']")).to_have_text("可拨付")
     bureau_shot("signed")
     expect(tranche.get_by_label("拨付日期")).to_have_value(timezone.localdate().isoformat())
@@ -155,7 +157,7 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     tranche.get_by_role("button", name="登记拨付").click()
     expect(messages(bureau)).to_have_text("已登记第1笔拨付。")
     expect(tranche.locator("td[data-label='状态']")).to_have_text("已拨付")
-    expect(tranche.locator("td[data-label='实拨']")).to_contain_text("50000 元 · ")
+    expect(tranche.locator("td[data-label='实拨']")).to_contain_text("5万元 · ")
     expect(tranche.locator("td[data-label='实拨']")).to_contain_text(VOUCHER)
     expect(tranche.get_by_role("button", name="登记拨付")).to_have_count(0)
     bureau_shot("paid")

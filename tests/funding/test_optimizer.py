@@ -183,3 +183,20 @@ def test_violations_names_item_over_its_winners():
     assert violations(teams, Limits(item_quota={"JB-01": 1}), {1, 2}) == [
         "榜单项目JB-01揭榜团队数超出：2项，上限1项"
     ]
+
+
+def test_violations_name_an_application_by_its_number_not_its_key():
+    team = Candidate(
+        key=17,
+        direction=1,
+        category="c",
+        section="s",
+        score=90,
+        amount=100,
+        fundable_max=0,
+        number="GL2022-01-00017",
+    )
+
+    assert violations([team], Limits(), {17}) == [
+        "GL2022-01-00017：可资助金额为0（不符合申报要求或后补助公式所得为0）"
+    ]

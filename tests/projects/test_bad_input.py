@@ -85,10 +85,10 @@ def project():
 def test_evidence_with_an_unknown_purpose_is_refused_in_chinese(project, purpose):
     client = Client(raise_request_exception=False)
     client.force_login(project.application.leader)
-    data = {"action": "evidence", "purpose": purpose, "file": SimpleUploadedFile("a.pdf", MINIMAL_PDF)}
-    response = client.post(reverse("projects:detail", args=[project.pk]), data, follow=True)
+    data = {"purpose": purpose, "file": SimpleUploadedFile("a.pdf", MINIMAL_PDF)}
+    response = client.post(reverse("projects:evidence", args=[project.pk]), data, follow=True)
     assert response.status_code == 200
-    assert shown_messages(response) == [("error", "请选择佐证材料的用途：验收佐证或年度报告佐证。")]
+    assert shown_messages(response) == [("error", "用途：请选择验收佐证或年度报告佐证。")]
     assert ProjectFile.objects.count() == 0
 
 
@@ -96,7 +96,7 @@ def test_evidence_with_an_unknown_purpose_is_refused_in_chinese(project, purpose
 def test_evidence_for_an_offered_purpose_is_kept(project, purpose):
     client = Client(raise_request_exception=False)
     client.force_login(project.application.leader)
-    data = {"action": "evidence", "purpose": purpose, "file": SimpleUploadedFile("a.pdf", MINIMAL_PDF)}
-    response = client.post(reverse("projects:detail", args=[project.pk]), data, follow=True)
+    data = {"purpose": purpose, "file": SimpleUploadedFile("a.pdf", MINIMAL_PDF)}
+    response = client.post(reverse("projects:evidence", args=[project.pk]), data, follow=True)
     assert shown_messages(response) == [("success", "已上传“a.pdf”。")]
     assert ProjectFile.objects.get().purpose == purpose

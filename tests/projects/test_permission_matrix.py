@@ -16,6 +16,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from stplan.demo.builders import MINIMAL_PDF
@@ -55,10 +56,11 @@ ACTORS = (
 )
 PROJECTS = ("fresh", "running")
 SEES_PROJECT = {"leader_own", "unit_admin_own", "officer_own", "bureau_admin"}
-LEADER_ACTIONS = ("report", "change", "acceptance", "evidence", "confirm")
-UNIT_ACTIONS = ("unit_approve",)
+# Each action on a project is its own URL, named after the action; GET on any is 405.
+LEADER_ACTIONS = ("report", "change", "acceptance", "evidence", "confirm_contract")
+UNIT_ACTIONS = ("unit_approve_contract",)
 MANAGER_ACTIONS = (
-    "approve", "pay", "verify", "accept_report", "return_report", "approve_change",
+    "approve_contract", "pay", "verify", "accept_report", "return_report", "approve_change",
     "reject_change", "terminate", "decide_acceptance", "allow_early",
 )  # fmt: skip
 MAY = {
@@ -66,7 +68,9 @@ MAY = {
     **{a: {"unit_admin_own"} for a in UNIT_ACTIONS},
     **{a: MANAGERS for a in MANAGER_ACTIONS},
 }
-# What each action changes on each project for one who may take it:
+# What each action changes on each project for one who may take it (one who may not is
+# refused with 403 before anything is read; one who may, but whom the rules refuse, gets
+# the page again, 200, with the form as typed):
 # - fresh: the 负责人 confirms the 任务书, asks for a change (allowed while contracting) and
 #   uploads evidence; a manager may terminate. Nothing else is due yet.
 # - running: the 任务书 is through, so its steps change nothing; the signing tranche can be
@@ -75,24 +79,23 @@ MAY = {
 #   the world), asks for another change and uploads evidence. 验收 is not yet due (nobody
 #   allowed it early) and 方向25 is not 先实施后补助 (verify), so those change nothing.
 WORKS_ON = {
-    "fresh": {"confirm", "change", "evidence", "terminate"},
+    "fresh": {"confirm_contract", "change", "evidence", "terminate"},
     "running": {
         "pay", "accept_report", "return_report", "approve_change", "reject_change", "terminate",
         "allow_early", "report", "change", "evidence",
     },
 }  # fmt: skip
-# These name a 年度报告 or 变更申请 (the running project's): the fresh project has none,
-# so it is 404 there for all who see it.
+# These name a 年度报告 or 变更申请 of the running project in their URL: the fresh project
+# has none, so it is 404 there for all who see it.
 NEEDS_PART = {"accept_report", "return_report", "approve_change", "reject_change"}
 AWARDS = {"officer_other", "bureau_admin"}
-AWARD_ACTIONS = ("record", "revoke")
 PRINTED = {"leader_own", "officer_other"}  # the PDF takes a second: one allowed, one refused
 # The ledger export: bureau staff see the projects of their 科室 (both are 方向25's).
 LEDGER_OF = {"officer_own": set(PROJECTS), "officer_other": set(), "bureau_admin": set(PROJECTS)}
 
 
 def expect(cell: Cell) -> Expect:
-    view, method, actor, obj, action = cell.view, cell.method, cell.actor, cell.obj, cell.action
+    view, method, actor, obj = cell.view, cell.method, cell.actor, cell.obj
     if actor == ANONYMOUS:
         return Expect(302)
     match view:
@@ -104,32 +107,43 @@ def expect(cell: Cell) -> Expect:
             if actor not in AWARDS:
                 return Expect(403)
             return Expect(200) if method == "GET" else Expect(302, True)
-        case "detail" | "contract_pdf":
-            if actor not in SEES_PROJECT:
-                return Expect(404)
+        case "revoke_award":
             if method == "GET":
-                return Expect(200)
-            if action in NEEDS_PART and obj == "fresh":
+                return Expect(405)
+            return Expect(302, True) if actor in AWARDS else Expect(403)
+        case "detail" | "contract_pdf":
+            if method == "POST":
+                return Expect(405)  # the page's actions post to their own URLs
+            return Expect(200 if actor in SEES_PROJECT else 404)
+        case _ if view in MAY:
+            if method == "GET":
+                return Expect(405)
+            if actor not in SEES_PROJECT or (view in NEEDS_PART and obj == "fresh"):
                 return Expect(404)
-            allowed = actor in MAY[action]
-            return Expect(302, allowed and action in WORKS_ON[obj])
+            if actor not in MAY[view]:
+                return Expect(403)
+            return Expect(302, True) if view in WORKS_ON[obj] else Expect(200)
     raise AssertionError(cell)
 
 
 def cells():
     for actor in ACTORS:
         yield Cell("awards", "GET", actor)
+        yield Cell("awards", "POST", actor)
+        yield Cell("revoke_award", "GET", actor)
+        yield Cell("revoke_award", "POST", actor)
         yield Cell("dashboard", "GET", actor)
         yield Cell("dashboard", "GET", actor, "xlsx")
-        for action in AWARD_ACTIONS:
-            yield Cell("awards", "POST", actor, None, action)
         if actor in PRINTED or actor == ANONYMOUS:
             yield Cell("contract_pdf", "GET", actor, "fresh")
         for obj in PROJECTS:
             yield Cell("list", "GET", actor, obj)  # as that project's people, for the own ones
             yield Cell("detail", "GET", actor, obj)
+            yield Cell("detail", "POST", actor, obj)
             for action in MAY:
-                yield Cell("detail", "POST", actor, obj, action)
+                yield Cell(action, "POST", actor, obj)
+        for action in MAY:
+            yield Cell(action, "GET", actor, "running")
 
 
 @dataclass
@@ -217,22 +231,33 @@ def _awards():
 
 
 def _post_data(world, cell):
-    if cell.view == "awards":
-        return {"action": cell.action, "award": world.award.pk, "reason": "矩阵撤销", "county": "荔浦市",
-                "year": 2023, "amount": 300_000, "county_match": 100_000, "proof": "证明"}  # fmt: skip
-    project = world.projects[cell.obj]
-    tranche = project.tranches.order_by("pk").first()
-    data = {"action": cell.action, "tranche": tranche.pk, "voucher": "矩阵", "reason": "矩阵测试理由",
-            "kind": "budget", "description": "矩阵", "year": 2, "narrative": "矩阵进展", "decision": "pass",
-            "what": "acceptance", "report": world.report.pk, "change": world.change.pk, "note": "矩阵"}  # fmt: skip
-    if cell.action == "evidence":
+    if cell.view in ("awards", "revoke_award"):
+        return {"reason": "矩阵撤销", "county": "荔浦市", "year": 2023, "amount": 300_000,
+                "county_match": 100_000, "proof": "证明"}  # fmt: skip
+    data = {"voucher": "矩阵", "paid_on": timezone.localdate().isoformat(), "reason": "矩阵测试理由",
+            "kind": "budget", "description": "矩阵", "year": 2, "narrative": "矩阵进展", "spent": 20_000,
+            "decision": "pass", "what": "acceptance", "purpose": "acceptance", "note": "矩阵"}  # fmt: skip
+    if cell.view == "evidence":
         data["file"] = SimpleUploadedFile("proof.pdf", MINIMAL_PDF, content_type="application/pdf")
     return data
 
 
+PARTS = {
+    "pay": lambda world, project: project.tranches.order_by("pk").first().pk,
+    "accept_report": lambda world, project: world.report.pk,
+    "return_report": lambda world, project: world.report.pk,
+    "approve_change": lambda world, project: world.change.pk,
+    "reject_change": lambda world, project: world.change.pk,
+}
+
+
 def _url(world, cell):
-    if cell.view in ("detail", "contract_pdf"):
-        return reverse(f"projects:{cell.view}", args=[world.projects[cell.obj].pk])
+    if cell.view == "revoke_award":
+        return reverse("projects:revoke_award", args=[world.award.pk])
+    if cell.view in MAY or cell.view in ("detail", "contract_pdf"):
+        project = world.projects[cell.obj]
+        part = PARTS.get(cell.view)
+        return reverse(f"projects:{cell.view}", args=[project.pk, *([part(world, project)] if part else [])])
     url = reverse(f"projects:{cell.view}")
     return url + "?format=xlsx" if cell.obj == "xlsx" else url
 
@@ -260,7 +285,7 @@ def test_project_cell_answers_as_the_rules_say(cell, world, client):
         assert response["Location"].startswith(reverse("accounts:login"))
     after = [_state(p) for p in world.projects.values()], _awards()
     assert (after != before) == expected.changed, (before, after)
-    if expected.changed and cell.view == "detail":
+    if expected.changed and cell.view in MAY:
         # Only the project posted to moved.
         other = next(k for k in PROJECTS if k != cell.obj)
         assert after[0][PROJECTS.index(other)] == before[0][PROJECTS.index(other)]

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from stplan.funding import services as funding
 from stplan.funding.models import Objection
+from stplan.projects import services
 from stplan.projects.selectors import projects_of_plan
 from tests.world import (
     ExpertFactory,
@@ -12,6 +13,8 @@ from tests.world import (
     OfficerFactory,
     RecommenderFactory,
     UnitAdminFactory,
+    contract_to,
+    funded_projects,
     open_guide,
     scored_round,
 )
@@ -85,27 +88,29 @@ def test_project_is_visible_to_its_leader_unit_and_section_only(client, world):
 def test_leader_cannot_pay_or_approve_through_the_page(client, world):
     project = _final(world)
     client.force_login(project.application.leader)
-    url = reverse("projects:detail", args=[project.pk])
-    response = client.post(url, {"action": "approve"}, follow=True)
-    assert "您没有权限进行此操作。" in response.content.decode()
     tranche = project.tranches.get()
-    response = client.post(url, {"action": "pay", "tranche": tranche.pk, "voucher": "x"}, follow=True)
-    assert "您没有权限登记拨付。" in response.content.decode()
+    assert client.post(reverse("projects:approve_contract", args=[project.pk])).status_code == 403
+    pay = reverse("projects:pay", args=[project.pk, tranche.pk])
+    assert client.post(pay, {"voucher": "x", "paid_on": "2022-01-01"}).status_code == 403
+    assert project.tranches.get().status == tranche.status
 
 
 def test_malformed_posts_on_project_pages_never_fail(client, world):
     project = _final(world)
     client.force_login(world["staff"])
-    url = reverse("projects:detail", args=[project.pk])
-    for data in (
-        {"action": "pay", "tranche": "abc"},
-        {"action": "pay", "tranche": project.tranches.get().pk, "paid_on": "2022-13-45", "voucher": "x"},
-        {"action": "report", "year": "x"},
-        {"action": "nonsense"},
-        {"action": "decide_acceptance", "decision": "maybe"},
-        {"action": "verify", "new_benefit": "lots"},
+    tranche = project.tranches.get()
+    for name, args, data in (
+        ("pay", [project.pk, tranche.pk], {"paid_on": "2022-13-45", "voucher": "x"}),
+        ("pay", [project.pk, tranche.pk], {}),
+        ("verify", [project.pk], {"new_benefit": "lots"}),
+        ("decide_acceptance", [project.pk], {"decision": "maybe"}),
+        ("terminate", [project.pk], {"reason": "x" * 3000}),
+        ("allow_early", [project.pk], {"what": "nonsense"}),
     ):
-        assert client.post(url, data).status_code in (302, 404), data
+        response = client.post(reverse(f"projects:{name}", args=args), data)
+        assert response.status_code == 200, (name, data)
+        assert 'class="error"' in response.content.decode(), (name, data)
+    assert client.post(reverse("projects:pay", args=[project.pk, 10**9]), {}).status_code == 404
     client.force_login(world["staff"])
     for data in (
         {"action": "change", "item": "x"},
@@ -129,3 +134,63 @@ def test_objections_are_limited_to_ten_an_hour_from_one_address(client, world):
     response = client.post(url, {"name": "张", "contact": "1", "content": "第十一条"}, follow=True)
     assert "提交过于频繁，请稍后再试。" in response.content.decode()
     assert Objection.objects.count() == 10
+
+
+@pytest.fixture
+def running():
+    (project,), staff = funded_projects(open_guide())
+    contract_to(project, "approve", officer=staff)
+    return project, staff
+
+
+def test_refused_yearly_report_keeps_what_the_leader_typed(client, running):
+    project, _staff = running
+    client.force_login(project.application.leader)
+    typed = {
+        "year": "1",
+        "narrative": "完成第一批样品的制备与测试。",
+        "spent": "30000",
+        "progress-new_product": "1",
+    }
+
+    response = client.post(reverse("projects:report", args=[project.pk]), typed)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "按任务书，第1年度报告自" in page
+    assert "完成第一批样品的制备与测试。</textarea>" in page
+    assert 'name="spent" value="30000"' in page
+    assert project.reports.count() == 0
+
+
+def test_refused_change_request_keeps_the_reason(client, running):
+    project, _staff = running
+    client.force_login(project.application.leader)
+    typed = {"kind": "extension", "ends_on": "2020-01-01", "reason": "设备到货推迟半年。"}
+
+    response = client.post(reverse("projects:change", args=[project.pk]), typed)
+
+    page = response.content.decode()
+    assert "延期后的结束日期须晚于原结束日期。" in page
+    assert "设备到货推迟半年。</textarea>" in page
+    assert "<details open>" in page
+
+
+def test_yearly_report_shows_indicator_labels_not_codes(client, running):
+    project, staff = running
+    services.allow_early(project=project, actor=staff, what="report:1", reason="提前")
+    metric = project.contract.content["indicators"][0]
+    services.submit_report(
+        project=project,
+        actor=project.application.leader,
+        year=1,
+        progress={metric["metric"]: 1},
+        narrative="进展",
+        spent=0,
+    )
+    client.force_login(project.application.leader)
+
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+
+    assert f"<li>{metric['label']}：1</li>" in page
+    assert f"{metric['metric']}=1" not in page

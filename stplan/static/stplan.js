@@ -11,3 +11,84 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+
+// == form: running totals and busy states ==
+// <output data-sum-of="selector">: the sum of the whole numbers typed into the inputs the
+// selector finds (within the nearest [data-budget] box), kept current while typing.
+(function () {
+  function amount(input) {
+    var text = (input.value || "").replace(/[,\s]/g, "");
+    return /^\d+$/.test(text) ? parseInt(text, 10) : 0;
+  }
+  function refresh(box) {
+    box.querySelectorAll("output[data-sum-of]").forEach(function (out) {
+      var sum = 0;
+      box.querySelectorAll(out.dataset.sumOf).forEach(function (input) { sum += amount(input); });
+      out.textContent = sum.toLocaleString("en-US");
+    });
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest("[data-budget]");
+    if (box) refresh(box);
+  });
+})();
+
+// data-busy="text" on a link, a form or a submit button: while what it asked for is being
+// made (a PDF, an upload), it shows the text and cannot be pressed again. A link's file is
+// fetched here so the busy state lasts exactly until the download starts.
+(function () {
+  function busy(element, text) {
+    if (element.getAttribute("aria-busy") === "true") return false;
+    element.dataset.idleText = element.textContent;
+    element.textContent = text;
+    element.setAttribute("aria-busy", "true");
+    element.classList.add("busy");
+    return true;
+  }
+  function idle(element) {
+    if (element.getAttribute("aria-busy") !== "true") return;
+    element.textContent = element.dataset.idleText;
+    element.removeAttribute("aria-busy");
+    element.classList.remove("busy");
+  }
+  function filename(response, href) {
+    var match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get("Content-Disposition") || "");
+    return match ? decodeURIComponent(match[1]) : href.split("/").pop();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-busy]");
+    if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (!busy(link, link.dataset.busy)) return;
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("text/html") === 0) {
+        window.location.href = link.href;  // an error page or a login: show it as a page
+        return;
+      }
+      return response.blob().then(function (blob) {
+        var save = document.createElement("a");
+        save.href = URL.createObjectURL(blob);
+        save.download = filename(response, link.href);
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+        setTimeout(function () { URL.revokeObjectURL(save.href); }, 60000);
+        idle(link);
+      });
+    }).catch(function () {
+      idle(link);
+      window.location.href = link.href;
+    });
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;
+    var button = event.submitter;
+    var target = button && button.dataset.busy ? button : event.target.dataset.busy ? event.target : null;
+    if (target && !busy(target, target.dataset.busy)) event.preventDefault();
+  });
+  // Back to a page kept in the browser's cache: nothing is being made any more.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("[data-busy][aria-busy=true]").forEach(idle);
+  });
+})();

@@ -13,7 +13,7 @@ document.addEventListener("click", function (event) {
 });
 
 // == form: running totals and busy states ==
-// <output data-sum-of="selector">: the sum of the whole numbers typed into the inputs the
+// data-sum-of="selector" on an element: it shows the sum of the whole numbers typed into the inputs the
 // selector finds (within the nearest [data-budget] box), kept current while typing.
 (function () {
   function amount(input) {
@@ -21,7 +21,7 @@ document.addEventListener("click", function (event) {
     return /^\d+$/.test(text) ? parseInt(text, 10) : 0;
   }
   function refresh(box) {
-    box.querySelectorAll("output[data-sum-of]").forEach(function (out) {
+    box.querySelectorAll("[data-sum-of]").forEach(function (out) {
       var sum = 0;
       box.querySelectorAll(out.dataset.sumOf).forEach(function (input) { sum += amount(input); });
       out.textContent = sum.toLocaleString("en-US");

@@ -109,7 +109,7 @@ def test_budget_totals_are_shown_per_year_per_item_and_overall(client):
 
     page = client.get(reverse("applications:edit", args=[application.pk])).content.decode()
 
-    outputs = re.findall(r'<output data-sum-of="([^"]+)">([^<]*)</output>', html.unescape(page))
+    outputs = re.findall(r'<span class="sum" data-sum-of="([^"]+)">([^<]*)</span>', html.unescape(page))
     assert outputs == [
         ("[data-source] input", "100,001"),
         ("[data-budget-row='0'] input", "50,001"),

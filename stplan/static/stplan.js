@@ -92,3 +92,11 @@ document.addEventListener("click", function (event) {
     document.querySelectorAll("[data-busy][aria-busy=true]").forEach(idle);
   });
 })();
+
+// data-no-autosave on a box inside an autosaving form: choosing files or a kind there is not
+// an edit of the 申报书, and must not start an autosave racing the upload that follows.
+document.querySelectorAll("[data-no-autosave]").forEach(function (box) {
+  ["change", "input"].forEach(function (type) {
+    box.addEventListener(type, function (event) { event.stopPropagation(); });
+  });
+});

@@ -12,8 +12,9 @@ from stplan.applications import forms as f
 from stplan.applications.models import Application
 from stplan.challenges.models import in_guide_order
 from stplan.eligibility import facts
-from stplan.eligibility.engine import Result, check_application
+from stplan.eligibility.engine import PendingCheck, Result, check_application, pending_checks
 from stplan.eligibility.guide import load_guide_data
+from stplan.eligibility.rules import PARTS, Finding
 
 SECTIONS = {
     "basic": "基本信息",
@@ -34,6 +35,21 @@ SECTIONS = {
 
 OPTIONAL_LISTS = ("partners", "team", "subprojects", "exclusions")
 
+# The section of the 申报书 each part of the eligibility facts comes from.
+PART_SECTIONS = {part: "budget" if part == "funding" else part for part in PARTS}
+# The forms each part is read from: a part is known when all of them are valid.
+PART_FORMS = {
+    "basic": ("basic",),
+    "lead": ("lead",),
+    "partners": ("partners",),
+    "leader": ("leader",),
+    "team": ("team",),
+    "subprojects": ("subprojects",),
+    "funding": ("sources",),
+    "outcomes": ("outcomes",),
+    "challenge": ("challenge", "indicators"),
+}
+
 
 @dataclass
 class Problem:
@@ -43,6 +59,42 @@ class Problem:
     @property
     def section_label(self) -> str:
         return SECTIONS[self.section]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A check of the guide waiting for sections of the 申报书 still incomplete."""
+
+    clause: str
+    sections: tuple[str, ...]
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        return [(s, SECTIONS[s]) for s in self.sections]
+
+
+@dataclass
+class LiveCheck:
+    """What the eligibility checks say about a 申报书 while it is being filled in: the
+    findings of every check whose facts are complete, and the checks still waiting. Once
+    the 申报书 is complete `result` is the full check, as at submission."""
+
+    findings: tuple[Finding, ...]
+    pending: list[Pending]
+    result: Result | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+def _pending(check: PendingCheck) -> Pending:
+    sections = {PART_SECTIONS[part] for part in check.missing}
+    return Pending(check.clause, tuple(s for s in SECTIONS if s in sections))
 
 
 @dataclass
@@ -151,31 +203,48 @@ class Dossier:
             return []
         return [row for row in formset.cleaned_data if row and not row.get("DELETE")]
 
+    def known_parts(self) -> frozenset[str]:
+        """The parts of the eligibility facts whose sections are complete."""
+        if not self.bound:
+            return frozenset()
+        return frozenset(
+            part
+            for part, keys in PART_FORMS.items()
+            if all(key not in self.forms or self.forms[key].is_valid() for key in keys)
+        )
+
     def facts(self, *, submitted_at: datetime | None = None) -> facts.Application | None:
         """The facts the engine checks, or None while the 申报书 is incomplete."""
         if not self.complete:
             return None
+        return self._facts(PARTS, submitted_at)
+
+    def _facts(self, known: frozenset[str], submitted_at: datetime | None) -> "facts.Application | None":
+        """The facts, with stand-ins (which no check runs on) for the parts not `known`."""
         app = self.application
         basic, lead, leader = self.cleaned("basic"), self.cleaned("lead"), self.cleaned("leader")
         sources, outcomes = self.cleaned("sources"), self.cleaned("outcomes")
         recommender = basic.get("recommender")
         city = load_guide_data(app.guide.slug).city
         partner_units = {u.credit_code: u for u in _partner_units(self.forms["partners"])}
+        leader_facts = {k: _plain(v) for k, v in leader.items() if v not in (None, "")}
+        if "leader" not in known:
+            leader_facts = {"id_type": "other", "id_number": ""}
         data = {
             "id": app.number,
             "direction": app.direction.number,
             "track": basic.get("track") or None,
-            "title": basic["title"],
-            "summary": basic["summary"],
+            "title": basic.get("title", ""),
+            "summary": basic.get("summary", ""),
             "submitted_at": (submitted_at or timezone.now()).isoformat(),
-            "duration_years": basic["duration_years"],
+            "duration_years": basic.get("duration_years") or app.direction.duration_years,
             "lead": _organization(app.lead_unit, lead, city),
             "partners": [
                 _organization(partner_units[row["credit_code"]], row, city) for row in self.rows("partners")
             ],
             "leader": {
                 "name": app.leader.full_name or app.leader.username,
-                **{k: _plain(v) for k, v in leader.items() if v not in (None, "")},
+                **leader_facts,
                 "core_member": True,
             },
             "team": [
@@ -189,18 +258,20 @@ class Dossier:
                 for row in self.rows("team")
             ],
             "subprojects": max(len(self.rows("subprojects")), 1),
-            "funding": {"requested": sources["city"], "matching": sources["self_raised"]},
+            "funding": {"requested": sources.get("city", 0), "matching": sources.get("self_raised", 0)},
             "outcomes": {k: v for k, v in outcomes.items() if v is not None} or None,
             "attachments": sorted(
                 {a.code for a in app.attachments.filter(removed_at=None) if a.code != "other"}
             ),
             "recommended_by": recommender.name if recommender else None,
             "recommended_by_kind": recommender.recommender_kind if recommender else None,
-            "challenge": self._challenge_answer(submitted_at),
+            "challenge": self._challenge_answer(submitted_at) if "challenge" in known else None,
         }
         try:
             return facts.Application.model_validate(data)
         except ValidationError as error:
+            if known != PARTS:
+                return None
             for e in error.errors():
                 self.problems.append(Problem("basic", f"{'.'.join(map(str, e['loc']))}: {e['msg']}"))
             return None
@@ -241,6 +312,28 @@ class Dossier:
             return None
         guide = load_guide_data(self.application.guide.slug)
         return check_application(application_facts, guide, prior_counts=prior_counts, records=records)
+
+    def live_check(self, *, prior_counts=None, records=None) -> LiveCheck:
+        """Every check whose facts are complete, for the 申报书 being filled in."""
+        if self.complete:
+            result = self.check(prior_counts=prior_counts, records=records)
+            return LiveCheck(result.findings, [], result) if result is not None else LiveCheck((), [])
+        known = self.known_parts()
+        guide = load_guide_data(self.application.guide.slug)
+        direction = guide.direction(self.application.direction.number)
+        pending = [_pending(check) for check in pending_checks(direction, known)]
+        partial = self._facts(known, None)
+        if partial is None:
+            return LiveCheck((), pending)
+        result = check_application(partial, guide, prior_counts=prior_counts, records=records, known=known)
+        return LiveCheck(result.findings, pending)
+
+    def section_problems(self) -> dict[str, int]:
+        """How many problems keep each section from being complete."""
+        counts = dict.fromkeys(SECTIONS, 0)
+        for problem in self.problems:
+            counts[problem.section] += 1
+        return counts
 
     def indicator_commitments(self) -> dict[str, int]:
         return {k: v for k, v in self.cleaned("indicators").items() if v}
@@ -297,6 +390,16 @@ class DisplaySection:
     # The form field behind each pair and column: what filters go by, since labels are translated.
     field_names: list[str] = field(default_factory=list)
     column_names: list[str] = field(default_factory=list)
+    # What heads each row (第1年 …); numbered 1, 2, … without.
+    row_heading: str = "#"
+    row_labels: list[str] = field(default_factory=list)
+    # A 合计 row under the table, one cell per column.
+    totals: list[str] = field(default_factory=list)
+
+    @property
+    def labelled_rows(self) -> list[tuple[str, list[str]]]:
+        labels = self.row_labels or [str(i) for i in range(1, len(self.rows) + 1)]
+        return list(zip(labels, self.rows, strict=True))
 
     def without(self, names: set[str]) -> "DisplaySection":
         keep = [i for i, n in enumerate(self.field_names) if n not in names]
@@ -309,6 +412,9 @@ class DisplaySection:
             rows=[[row[i] for i in keep_columns] for row in self.rows],
             field_names=[self.field_names[i] for i in keep],
             column_names=[self.column_names[i] for i in keep_columns],
+            row_heading=self.row_heading,
+            row_labels=self.row_labels,
+            totals=[self.totals[i] for i in keep_columns] if self.totals else [],
         )
 
 
@@ -359,6 +465,12 @@ def display_sections(dossier: Dossier) -> list[DisplaySection]:
         form = dossier.forms[key]
         shown = [(bf.name, bf.label, _shown(bf)) for bf in form]
         shown = [row for row in shown if row[2]]
+        if key == "leader":
+            leader = dossier.application.leader
+            shown.insert(0, ("name", "姓名", leader.full_name or leader.username))
+        if key == "sources" and shown:
+            total = budget_totals(dossier).income
+            shown.append(("total", "合计", str(total)))
         if shown or key in ("basic", "leader"):
             sections.append(
                 DisplaySection(
@@ -376,14 +488,82 @@ def display_sections(dossier: Dossier) -> list[DisplaySection]:
             if form.is_bound and form.data.get(f"{form.prefix}-DELETE"):
                 continue
             rows.append([_shown(bf) for bf in form if bf.name != "DELETE"])
-        if rows:
-            sections.append(
-                DisplaySection(
-                    key,
-                    title,
-                    columns=[bf.label for bf in cells],
-                    rows=rows,
-                    column_names=[bf.name for bf in cells],
-                )
-            )
+        if not rows:
+            continue
+        section = DisplaySection(
+            key, title, columns=[bf.label for bf in cells], rows=rows, column_names=[bf.name for bf in cells]
+        )
+        if key == "budget_years":
+            sections.append(_budget_section(section, budget_totals(dossier)))
+        else:
+            sections.append(section)
     return sections
+
+
+def _budget_section(section: DisplaySection, totals: "BudgetTotals") -> DisplaySection:
+    """经费支出 by year, as the printed form has it: 第N年 rows, a 合计 column and row."""
+    section.row_heading = "年度"
+    section.row_labels = [f"第{n}年" for n in range(1, len(section.rows) + 1)]
+    section.columns = [*section.columns, "合计"]
+    section.column_names = [*section.column_names, "total"]
+    section.rows = [[*row, str(total)] for row, total in zip(section.rows, totals.years, strict=True)]
+    section.totals = [*(str(totals.items[name]) for name in BUDGET_ITEMS), str(totals.spending)]
+    return section
+
+
+BUDGET_ITEMS = ("equipment", "business", "labor", "indirect")
+SOURCE_ITEMS = ("city", "self_raised", "other")
+
+
+def _amount(text) -> int:
+    """A typed amount in 元 as far as it reads as one: what is not a whole number counts 0."""
+    text = str(text or "").strip().replace(",", "")
+    return int(text) if text.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    """经费预算 totals: per year (row), per item (column), spending and income overall."""
+
+    years: list[int]
+    items: dict[str, int]
+    spending: int
+    sources: dict[str, int]
+    income: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.spending == self.income
+
+    # Grouped as the page's script groups them while typing (12,345).
+    @property
+    def years_shown(self) -> list[str]:
+        return [f"{n:,}" for n in self.years]
+
+    @property
+    def items_shown(self) -> dict[str, str]:
+        return {k: f"{n:,}" for k, n in self.items.items()}
+
+    @property
+    def spending_shown(self) -> str:
+        return f"{self.spending:,}"
+
+    @property
+    def income_shown(self) -> str:
+        return f"{self.income:,}"
+
+
+def budget_totals(dossier: Dossier) -> BudgetTotals:
+    """The totals of the budget as typed, for the edit page (JS keeps them current) and print."""
+    years_formset = dossier.forms["budget_years"]
+    rows = [{item: _amount(form[item].value()) for item in BUDGET_ITEMS} for form in years_formset.forms]
+    items = {item: sum(row[item] for row in rows) for item in BUDGET_ITEMS}
+    sources_form = dossier.forms["sources"]
+    sources = {item: _amount(sources_form[item].value()) for item in SOURCE_ITEMS}
+    return BudgetTotals(
+        years=[sum(row.values()) for row in rows],
+        items=items,
+        spending=sum(items.values()),
+        sources=sources,
+        income=sum(sources.values()),
+    )

@@ -269,10 +269,30 @@ LIST_LIMITS = {
 }
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files at once, each checked on its own by `stplan.uploads` when it is saved."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data] or [one(None, initial)]
+        return [one(data, initial)]
+
+
 class AttachmentUploadForm(forms.Form):
     code = forms.ChoiceField(label=_("附件类型"))
     # Empty files reach the upload check, which names the file in its refusal.
-    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG 或 PNG"), allow_empty_file=True)
+    file = MultipleFileField(
+        label=_("文件"), help_text=_("PDF、JPG 或 PNG，可一次选择多个文件"), allow_empty_file=True
+    )
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)

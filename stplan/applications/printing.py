@@ -22,6 +22,7 @@ def application_pdf(*, application, version=None) -> bytes:
             "dossier": dossier,
             "forms": dossier.forms,
             "units": units,
+            "requested": dossier.cleaned("sources").get("city"),
             "sections": display_sections(dossier),
             "attachments": attachment_rows(submitted_content(version) if version else None),
         },

@@ -60,7 +60,9 @@ def create_application(*, actor: User, direction: Direction) -> Application:
     return application
 
 
-IGNORED_KEYS = {"csrfmiddlewaretoken", "action", "add_row"}
+# Posted with the 申报书 but not part of it: the buttons, and the upload's 附件类型 (the upload
+# button is in the 申报书's form so that what was typed is saved with the upload).
+IGNORED_KEYS = {"csrfmiddlewaretoken", "action", "add_row", "code", "file"}
 
 
 @transaction.atomic
@@ -336,6 +338,15 @@ def transition(
         return {k: v for k, v in payload.items() if v}
 
     return perform(application, action, actor=actor, reason=reason, apply=apply)
+
+
+def submit_draft(*, application: Application, actor: User, data: MultiValueDict) -> Application:
+    """提交 (重新提交 once returned): keep `data` as the draft, then freeze it as a version.
+    The draft is saved in its own transaction, so a refused submission keeps what was typed."""
+    save_draft(application=application, actor=actor, data=data)
+    application.refresh_from_db()
+    action = "resubmit" if application.status == Status.RETURNED else "submit"
+    return transition(application=application, action=action, actor=actor)
 
 
 def fund_application(*, application: Application, actor: User, plan: str, amount: int) -> Application:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/autosave/", views.autosave, name="autosave"),
     path("<int:pk>/attachments/", views.upload_attachment, name="upload_attachment"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.download_attachment, name="attachment"),

@@ -11,7 +11,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
 from stplan.applications import selectors, services
-from stplan.applications.dossier import SECTIONS, Dossier, display_sections
+from stplan.applications.dossier import SECTIONS, Dossier, budget_totals, display_sections
 from stplan.applications.forms import ATTACHMENT_LABELS, LIST_LIMITS, AttachmentUploadForm
 from stplan.applications.models import Application, Attachment, Status
 from stplan.applications.submission import submitted_content
@@ -105,23 +105,60 @@ def _edit_context(application, dossier, request):
     attachments = application.attachments.filter(removed_at=None)
     required = _required_attachments(application)
     present = {a.code for a in attachments}
+    required_attachments = [(code, ATTACHMENT_LABELS[code], code in present) for code in required]
+    live = _live_check(application, dossier)
     return {
         "application": application,
         "dossier": dossier,
         "forms": dossier.forms,
         "sections": SECTIONS,
-        "result": dossier.check(
-            prior_counts=selectors.prior_counts(application), records=selectors.system_records()
-        ),
+        "live": live,
+        "result": live.result,
+        "steps": _steps(application, dossier),
+        "budget_totals": budget_totals(dossier),
         "attachments": attachments,
-        "required_attachments": [(code, ATTACHMENT_LABELS[code], code in present) for code in required],
+        "required_attachments": required_attachments,
         "upload_form": AttachmentUploadForm(choices=_attachment_choices(required)),
-        "submit_action": "resubmit" if application.status == Status.RETURNED else "submit",
+        "resubmit": application.status == Status.RETURNED,
         "needs_outcomes": _needs_outcomes(application),
         "return_event": application.events.filter(to_status=Status.RETURNED).select_related("actor").last()
         if application.status == Status.RETURNED
         else None,
     }
+
+
+def _live_check(application, dossier):
+    return dossier.live_check(
+        prior_counts=selectors.prior_counts(application), records=selectors.system_records()
+    )
+
+
+def _steps(application, dossier) -> list[dict]:
+    """The sections of the edit page in order, with how many problems each still has."""
+    problems = dossier.section_problems()
+    present_codes = set(application.attachments.filter(removed_at=None).values_list("code", flat=True))
+    problems["attachments"] = len(set(_required_attachments(application)) - present_codes)
+    present = {
+        "basic",
+        "lead",
+        "partners",
+        "leader",
+        "team",
+        "subprojects",
+        "content",
+        "indicators",
+        "budget",
+    }
+    present |= {"exclusions", "attachments"}
+    if "challenge" in dossier.forms:
+        present.add("challenge")
+    if _needs_outcomes(application):
+        present.add("outcomes")
+    return [
+        {"key": key, "label": label, "problems": problems[key]}
+        for key, label in SECTIONS.items()
+        if key in present
+    ]
 
 
 def _required_attachments(application) -> list[str]:
@@ -166,8 +203,6 @@ def edit(request, pk):
             # Submitted from another tab or by another press of the button meanwhile.
             messages.error(request, str(error))
             return redirect("applications:detail", pk=pk)
-        if request.POST.get("action") in ("submit", "resubmit"):
-            return _submit(request, application, request.POST["action"])
         if not prefix:
             messages.success(request, "草稿已保存。")
         anchor = f"#section-{prefix}" if prefix else ""
@@ -178,9 +213,18 @@ def edit(request, pk):
     )
 
 
-def _submit(request, application, action):
+@login_required_keeping_post
+@require_POST
+def submit(request, pk):
+    """提交 (or 重新提交 after a return): the 申报书 as posted is kept as the draft, then frozen
+    as a version if it is complete and eligible."""
+    application = _visible(request, pk)
+    if not request.user.has_perm("applications.change_application", application):
+        closed = application.is_editable and window_problem(application)
+        messages.info(request, closed or "该申报书当前不可修改。")
+        return redirect("applications:detail", pk=pk)
     try:
-        application = services.transition(application=application, action=action, actor=request.user)
+        application = services.submit_draft(application=application, actor=request.user, data=request.POST)
     except services.SubmissionRefused as refusal:
         application.refresh_from_db()
         context = _edit_context(application, Dossier.of(application), request)
@@ -209,12 +253,29 @@ def autosave(request, pk):
         {
             "application": application,
             "dossier": dossier,
-            "result": dossier.check(
-                prior_counts=selectors.prior_counts(application), records=selectors.system_records()
-            ),
+            "live": _live_check(application, dossier),
+            "steps": _steps(application, dossier),
             "autosaved": True,
         },
     )
+
+
+def _carries_draft(post) -> bool:
+    """Whether a post comes from the edit page's form, whose 申报书 fields it then carries
+    (the upload and remove buttons are in that form, so nothing typed before is lost)."""
+    return any(key.endswith("-TOTAL_FORMS") for key in post)
+
+
+def _keep_draft(request, application) -> bool:
+    """Save the 申报书 posted along with an attachment change; False when it can no longer be."""
+    if not _carries_draft(request.POST):
+        return True
+    try:
+        services.save_draft(application=application, actor=request.user, data=request.POST)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return False
+    return True
 
 
 @login_required
@@ -222,20 +283,20 @@ def autosave(request, pk):
 def upload_attachment(request, pk):
     application = _visible(request, pk)
     form = AttachmentUploadForm(request.POST, request.FILES, choices=list(ATTACHMENT_LABELS.items()))
+    if not _keep_draft(request, application):
+        return redirect(reverse("applications:edit", args=[pk]) + "#section-attachments")
     if not form.is_valid():
         messages.error(request, "请选择附件类型和要上传的文件。")
-    else:
+        return redirect(reverse("applications:edit", args=[pk]) + "#section-attachments")
+    for upload in form.cleaned_data["file"]:
         try:
             services.add_attachment(
-                application=application,
-                actor=request.user,
-                code=form.cleaned_data["code"],
-                upload=form.cleaned_data["file"],
+                application=application, actor=request.user, code=form.cleaned_data["code"], upload=upload
             )
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"附件“{form.cleaned_data['file'].name}”已上传。")
+            messages.success(request, f"附件“{upload.name}”已上传。")
     return redirect(reverse("applications:edit", args=[pk]) + "#section-attachments")
 
 
@@ -244,6 +305,8 @@ def upload_attachment(request, pk):
 def remove_attachment(request, pk, attachment_pk):
     application = _visible(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application, removed_at=None)
+    if not _keep_draft(request, application):
+        return redirect(reverse("applications:edit", args=[pk]) + "#section-attachments")
     try:
         services.remove_attachment(attachment=attachment, actor=request.user)
     except ServiceError as error:
@@ -282,7 +345,7 @@ def download_attachment(request, pk, attachment_pk):
 @require_POST
 def act(request, pk, action):
     application = _visible(request, pk)
-    # Submitting freezes a version (the edit page), passing records the handling of automatic
+    # Submitting freezes a version (its own view), passing records the handling of automatic
     # findings (the review page), 立项 comes from a final funding plan: none is a bare act.
     if action in ("submit", "resubmit", "formal_pass", "fund"):
         raise PermissionDenied

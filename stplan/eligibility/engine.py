@@ -16,6 +16,7 @@ from stplan.eligibility.guide import Direction, Guide
 from stplan.eligibility.identifiers import ric_problem, uscc_problem
 from stplan.eligibility.rules import (
     NO_FINDINGS,
+    PARTS,
     BatchLimit,
     CreditSanction,
     Finding,
@@ -54,13 +55,16 @@ def check_batch(
     *,
     prior_counts: PriorCounts | None = None,
     records: Records | None = None,
+    known: frozenset[str] = PARTS,
 ) -> list[Result]:
     """Check `applications` together: per-unit and per-county limits count them in
     submission order, after the `prior_counts` already taken (e.g. those submitted earlier).
-    Repeat-funding rules look at the system's `records`; without them they ask the officer."""
+    Repeat-funding rules look at the system's `records`; without them they ask the officer.
+    Only the checks whose parts are all `known` run: an application being filled in carries
+    stand-ins for the parts not yet complete, which no check may read."""
     with collector_paused(len(applications)):
-        findings = [application_findings(app, guide, records=records) for app in applications]
-        _apply_batch_limits(applications, guide, findings, prior_counts or {})
+        findings = [application_findings(app, guide, records=records, known=known) for app in applications]
+        _apply_batch_limits(applications, guide, findings, prior_counts or {}, known)
         return [
             _result(app, guide.direction(app.direction), tuple(found))
             for app, found in zip(applications, findings, strict=True)
@@ -68,23 +72,72 @@ def check_batch(
 
 
 def check_application(
-    app: Application, guide: Guide, *, prior_counts: PriorCounts | None = None, records: Records | None = None
+    app: Application,
+    guide: Guide,
+    *,
+    prior_counts: PriorCounts | None = None,
+    records: Records | None = None,
+    known: frozenset[str] = PARTS,
 ) -> Result:
-    return check_batch([app], guide, prior_counts=prior_counts, records=records)[0]
+    return check_batch([app], guide, prior_counts=prior_counts, records=records, known=known)[0]
 
 
-def application_findings(app: Application, guide: Guide, *, records: Records | None = None) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class PendingCheck:
+    """A check that waits for parts of the application still incomplete."""
+
+    clause: str
+    missing: frozenset[str]
+
+
+def pending_checks(direction: Direction, known: frozenset[str]) -> list[PendingCheck]:
+    """The checks of `direction` that cannot run until the parts missing from `known` are complete."""
+    clauses = [(f"方向{direction.number} {rule.clause}", rule.needs()) for rule in direction.rules]
+    if direction.accepts_applications:
+        clauses = [*_own_checks(direction), *clauses]
+    pending: dict[str, set[str]] = {}
+    for clause, needs in clauses:
+        if not needs <= known:
+            pending.setdefault(clause, set()).update(needs - known)
+    return [PendingCheck(clause, frozenset(missing)) for clause, missing in pending.items()]
+
+
+def _own_checks(direction: Direction) -> list[tuple[str, frozenset[str]]]:
+    """The checks every 方向 shares, with the parts each reads."""
+    checks = []
+    if direction.tracks:
+        checks.append((f"方向{direction.number} {direction.track_clause}", frozenset({"basic"})))
+    checks.append((f"方向{direction.number} 实施年限", frozenset({"basic"})))
+    checks.append((f"方向{direction.number} 资助金额", _amount_reads(direction)))
+    return checks
+
+
+def _amount_reads(direction: Direction) -> frozenset[str]:
+    if direction.amount.kind == "post_subsidy":
+        return frozenset({"funding", "outcomes"})
+    if direction.amount.kind == "per_track":
+        return frozenset({"funding", "basic"})
+    return frozenset({"funding"})
+
+
+def application_findings(
+    app: Application, guide: Guide, *, records: Records | None = None, known: frozenset[str] = PARTS
+) -> list[Finding]:
     """Every finding about `app` on its own, without the limits that count other applications."""
     direction = guide.direction(app.direction)
     if direction is None:
         raise ValueError(f"指南 {guide.slug} 中没有方向{app.direction}")
     if not direction.accepts_applications:
-        return [f for rule in direction.rules for f in rule.findings(app, direction)]
+        return [f for rule in direction.rules if rule.needs() <= known for f in rule.findings(app, direction)]
     found: list[Finding] = []
-    found.extend(_track_findings(app, direction))
-    found.extend(_duration_findings(app, direction))
-    found.extend(_amount_findings(app, direction))
+    if "basic" in known:
+        found.extend(_track_findings(app, direction))
+        found.extend(_duration_findings(app, direction))
+    if _amount_reads(direction) <= known:
+        found.extend(_amount_findings(app, direction))
     for rule in direction.rules:
+        if not rule.needs() <= known:
+            continue
         if isinstance(rule, NotFundedBefore):
             found.extend(rule.checked(app, direction, guide.year, records))
         elif isinstance(rule, LeaderLimit):
@@ -93,7 +146,7 @@ def application_findings(app: Application, guide: Guide, *, records: Records | N
             found.extend(rule.checked(app, direction, records))
         else:
             found.extend(rule.findings(app, direction))
-    found.extend(_identifier_findings(app))
+    found.extend(_identifier_findings(app, known))
     return found
 
 
@@ -114,13 +167,18 @@ def _result(app: Application, direction: Direction, findings: tuple[Finding, ...
 
 
 def _apply_batch_limits(
-    applications: Sequence[Application], guide: Guide, findings: list[list[Finding]], prior: PriorCounts
+    applications: Sequence[Application],
+    guide: Guide,
+    findings: list[list[Finding]],
+    prior: PriorCounts,
+    known: frozenset[str],
 ) -> None:
     limited = [
         (i, app, rule)
         for i, app in enumerate(applications)
         for rule in guide.direction(app.direction).rules
         if isinstance(rule, BatchLimit)
+        and rule.needs() <= known
         and guide.direction(app.direction).accepts_applications
         and (rule.when is None or rule.when.holds(app))
     ]
@@ -222,14 +280,17 @@ def _post_subsidy_findings(app: Application, direction: Direction, clause: str) 
     return (_finding("amount", message, clause, "warning"),)
 
 
-def _identifier_findings(app: Application) -> list[Finding]:
+def _identifier_findings(app: Application, known: frozenset[str]) -> list[Finding]:
     found = []
-    for role, unit in (("牵头单位", app.lead), *(("参与单位", p) for p in app.partners)):
+    partners = app.partners if "partners" in known else ()
+    leader = (app.leader,) if "leader" in known else ()
+    team = app.team if "team" in known else ()
+    for role, unit in (("牵头单位", app.lead), *(("参与单位", p) for p in partners)):
         problem = uscc_problem(unit.credit_code)
         if problem:
             message = f"{role}“{unit.name}”的统一社会信用代码 {unit.credit_code} 无效：{problem}。请核对后重新填写。"
             found.append(_finding("credit_code", message, "GB 32100-2015 统一社会信用代码"))
-    for role, person in (("项目负责人", app.leader), *(("团队成员", p) for p in app.team)):
+    for role, person in (*(("项目负责人", p) for p in leader), *(("团队成员", p) for p in team)):
         if person.id_type != "resident_id":
             continue
         problem = ric_problem(person.id_number)

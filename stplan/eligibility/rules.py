@@ -39,6 +39,11 @@ class Finding:
 
 NO_FINDINGS: tuple[Finding, ...] = ()
 
+# The parts of an application a check may need complete before it can say anything.
+PARTS = frozenset(
+    {"basic", "lead", "partners", "leader", "team", "subprojects", "funding", "outcomes", "challenge"}
+)
+
 
 def full_years(start: date, on: date) -> int:
     """Completed years from `start` to `on` (周岁): the anniversary day itself counts as completed."""
@@ -73,6 +78,18 @@ class Condition(BaseModel):
     has_attachment: tuple[str, ...] | None = None
     partner_in_guilin_kinds: tuple[str, ...] | None = None
 
+    @property
+    def reads(self) -> frozenset[str]:
+        """The parts of the application (see `PARTS`) the condition looks at."""
+        keys = {
+            "track": "basic",
+            "has_unit_kind": "partners",
+            "has_partner": "partners",
+            "lead_revenue_at_least": "lead",
+            "partner_in_guilin_kinds": "partners",
+        }
+        return frozenset(part for key, part in keys.items() if getattr(self, key) is not None)
+
     def holds(self, app: Application) -> bool:
         lead = app.lead
         return (
@@ -105,6 +122,13 @@ class Rule(BaseModel):
     when: Condition | None = None
     # A careful officer's reading of an ambiguous clause, kept beside the rule it shapes.
     interpretation: str | None = None
+    # The parts of the application (see `PARTS`) the check looks at beyond the lead unit's
+    # registration, the attachments and the date, which are always known: a 申报书 being
+    # filled in is checked against a rule as soon as these parts are complete.
+    reads: ClassVar[frozenset[str]] = frozenset()
+
+    def needs(self) -> frozenset[str]:
+        return self.reads | (self.when.reads if self.when is not None else frozenset())
 
     def findings(self, app: Application, direction: Direction) -> tuple[Finding, ...]:
         if self.when is not None and not self.when.holds(app):
@@ -153,6 +177,7 @@ class LeadKinds(Rule):
 
 class NoPartners(Rule):
     kind: Literal["no_partners"]
+    reads: ClassVar[frozenset[str]] = frozenset({"partners"})
 
     def problem(self, app, direction):
         if not app.partners:
@@ -164,6 +189,7 @@ class NoPartners(Rule):
 
 class PartnerKinds(Rule):
     kind: Literal["partner_kinds"]
+    reads: ClassVar[frozenset[str]] = frozenset({"partners"})
     kinds: tuple[str, ...]
 
     def problem(self, app, direction):
@@ -177,6 +203,7 @@ class UnitsInclude(Rule):
     """Every group of kinds is represented among the lead and partner units, by different units."""
 
     kind: Literal["units_include"]
+    reads: ClassVar[frozenset[str]] = frozenset({"partners"})
     groups: tuple[tuple[str, ...], ...]
 
     def problem(self, app, direction):
@@ -191,6 +218,7 @@ class UnitsInclude(Rule):
 
 class MinUnits(Rule):
     kind: Literal["min_units"]
+    reads: ClassVar[frozenset[str]] = frozenset({"partners"})
     min: int
 
     def problem(self, app, direction):
@@ -202,6 +230,7 @@ class MinUnits(Rule):
 
 class MaxUnits(Rule):
     kind: Literal["max_units"]
+    reads: ClassVar[frozenset[str]] = frozenset({"partners"})
     max: int
 
     def problem(self, app, direction):
@@ -213,6 +242,7 @@ class MaxUnits(Rule):
 
 class MaxSubprojects(Rule):
     kind: Literal["max_subprojects"]
+    reads: ClassVar[frozenset[str]] = frozenset({"subprojects"})
     max: int
 
     def problem(self, app, direction):
@@ -244,6 +274,7 @@ class LeadQualification(Rule):
 
 class PartnerOutsideProvince(Rule):
     kind: Literal["partner_outside_province"]
+    reads: ClassVar[frozenset[str]] = frozenset({"partners"})
     province: str
 
     def problem(self, app, direction):
@@ -254,6 +285,7 @@ class PartnerOutsideProvince(Rule):
 
 class RecommendationRequired(Rule):
     kind: Literal["recommendation_required"]
+    reads: ClassVar[frozenset[str]] = frozenset({"basic"})
     # Which kinds of 推荐单位 may recommend; checked where the kind is known (the web 申报书),
     # since the interchange format names the 推荐单位 only.
     recommender_kinds: tuple[RecommenderKind, ...] = ()
@@ -288,6 +320,7 @@ class Matching(Rule):
     """
 
     kind: Literal["matching"]
+    reads: ClassVar[frozenset[str]] = frozenset({"funding", "lead", "partners"})
     ratio: int
     scope: Literal["whole", "enterprise_part"]
 
@@ -331,6 +364,7 @@ def _enterprise_matching(app: Application, enterprises: list[Organization]) -> i
 
 class EnterpriseRdExpense(Rule):
     kind: Literal["enterprise_rd_expense"]
+    reads: ClassVar[frozenset[str]] = frozenset({"lead", "partners"})
     min: int
 
     def problem(self, app, direction):
@@ -350,6 +384,7 @@ class EnterpriseRdExpense(Rule):
 
 class MinProductSales(Rule):
     kind: Literal["min_product_sales"]
+    reads: ClassVar[frozenset[str]] = frozenset({"outcomes"})
     min: int
 
     def problem(self, app, direction):
@@ -362,6 +397,7 @@ class MinProductSales(Rule):
 
 class LeaderTalentCategory(Rule):
     kind: Literal["leader_talent_category"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader"})
     max_category: int
 
     def problem(self, app, direction):
@@ -377,6 +413,7 @@ class LeaderTalentCategory(Rule):
 
 class LeaderDegree(Rule):
     kind: Literal["leader_degree"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader"})
     degrees: tuple[str, ...]
 
     def problem(self, app, direction):
@@ -390,6 +427,7 @@ class LeaderDegree(Rule):
 
 class LeaderDiscipline(Rule):
     kind: Literal["leader_discipline"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader"})
     disciplines: tuple[str, ...]
 
     def problem(self, app, direction):
@@ -402,6 +440,7 @@ class LeaderDiscipline(Rule):
 
 class LeaderArrivedWithinYears(Rule):
     kind: Literal["leader_arrived_within_years"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader"})
     years: int
 
     def problem(self, app, direction):
@@ -421,6 +460,7 @@ class LeaderArrivedWithinYears(Rule):
 
 class LeaderMaxAge(Rule):
     kind: Literal["leader_max_age"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader"})
     max_age: int
     by_discipline: dict[str, int] = Field(default_factory=dict)
 
@@ -439,6 +479,7 @@ class LeaderMaxAge(Rule):
 
 class LeaderForeignExpertClass(Rule):
     kind: Literal["leader_foreign_expert_class"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader"})
     classes: tuple[str, ...]
 
     def problem(self, app, direction):
@@ -453,6 +494,7 @@ class LeaderForeignExpertClass(Rule):
 
 class CoreSeniorShare(Rule):
     kind: Literal["core_senior_share"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader", "team"})
     min_percent: int
 
     def problem(self, app, direction):
@@ -473,6 +515,9 @@ class Priority(Rule):
     severity: Severity = "warning"
     satisfied_if: Condition
     message: str
+
+    def needs(self) -> frozenset[str]:
+        return super().needs() | self.satisfied_if.reads
 
     def problem(self, app, direction):
         return None if self.satisfied_if.holds(app) else self.message
@@ -536,6 +581,7 @@ class LeaderLimit(Rule):
     验收 (`no_overdue`). The engine applies it, with the records it is given."""
 
     kind: Literal["leader_limit"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader"})
     max_applications: int | None = Field(default=None, ge=1)
     max_in_progress: int | None = Field(default=None, ge=0)
     no_overdue: bool = False
@@ -590,6 +636,7 @@ class CreditSanction(Rule):
     for `years` years from the record's date."""
 
     kind: Literal["credit_sanction"]
+    reads: ClassVar[frozenset[str]] = frozenset({"leader", "partners"})
     years: int = Field(ge=1)
 
     def problem(self, app, direction):
@@ -701,6 +748,7 @@ class ChallengeItem(Rule):
     than the item's funding cap."""
 
     kind: Literal["challenge_item"]
+    reads: ClassVar[frozenset[str]] = frozenset({"challenge", "funding"})
 
     def problem(self, app, direction):
         answer = app.challenge
@@ -723,6 +771,7 @@ class ChallengePlan(Rule):
     least every indicator of the 榜单 item."""
 
     kind: Literal["challenge_plan"]
+    reads: ClassVar[frozenset[str]] = frozenset({"challenge"})
 
     def problem(self, app, direction):
         answer = app.challenge

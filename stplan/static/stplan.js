@@ -31,7 +31,7 @@ document.addEventListener("input", function (event) {
   if (shown) shown.textContent = String(total);
 });
 
-// == todo: select all rows of a list; a busy note while an export or PDF is made ==
+// == todo: select all rows of a list ==
 // <input type="checkbox" data-select-all="NAME"> ticks every enabled checkbox named NAME.
 document.addEventListener("change", function (event) {
   var all = event.target.closest("[data-select-all]");
@@ -40,21 +40,92 @@ document.addEventListener("change", function (event) {
     if (!box.disabled) box.checked = all.checked;
   });
 });
-// data-busy="正在……" on a link or button: the text shows beside it until the page changes
-// (a download leaves the page, so the note goes after a while).
-document.addEventListener("click", function (event) {
-  var element = event.target.closest("[data-busy]");
-  if (!element || event.defaultPrevented) return;
-  var next = element.nextElementSibling;
-  if (next && next.classList.contains("busy-note")) return;
-  var note = document.createElement("span");
-  note.className = "busy-note";
-  note.setAttribute("role", "status");
-  note.textContent = element.dataset.busy;
-  element.setAttribute("aria-busy", "true");
-  element.insertAdjacentElement("afterend", note);
-  window.setTimeout(function () {
-    note.remove();
+
+// == form: running totals and busy states ==
+// data-sum-of="selector" on an element: it shows the sum of the whole numbers typed into the inputs the
+// selector finds (within the nearest [data-budget] box), kept current while typing.
+(function () {
+  function amount(input) {
+    var text = (input.value || "").replace(/[,\s]/g, "");
+    return /^\d+$/.test(text) ? parseInt(text, 10) : 0;
+  }
+  function refresh(box) {
+    box.querySelectorAll("[data-sum-of]").forEach(function (out) {
+      var sum = 0;
+      box.querySelectorAll(out.dataset.sumOf).forEach(function (input) { sum += amount(input); });
+      out.textContent = sum.toLocaleString("en-US");
+    });
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest("[data-budget]");
+    if (box) refresh(box);
+  });
+})();
+
+// data-busy="text" on a link, a form or a submit button: while what it asked for is being
+// made (a PDF, an upload), it shows the text and cannot be pressed again. A link's file is
+// fetched here so the busy state lasts exactly until the download starts.
+(function () {
+  function busy(element, text) {
+    if (element.getAttribute("aria-busy") === "true") return false;
+    element.dataset.idleText = element.textContent;
+    element.textContent = text;
+    element.setAttribute("aria-busy", "true");
+    element.classList.add("busy");
+    return true;
+  }
+  function idle(element) {
+    if (element.getAttribute("aria-busy") !== "true") return;
+    element.textContent = element.dataset.idleText;
     element.removeAttribute("aria-busy");
-  }, 15000);
+    element.classList.remove("busy");
+  }
+  function filename(response, href) {
+    var match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get("Content-Disposition") || "");
+    return match ? decodeURIComponent(match[1]) : href.split("/").pop();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-busy]");
+    if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (!busy(link, link.dataset.busy)) return;
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("text/html") === 0) {
+        window.location.href = link.href;  // an error page or a login: show it as a page
+        return;
+      }
+      return response.blob().then(function (blob) {
+        var save = document.createElement("a");
+        save.href = URL.createObjectURL(blob);
+        save.download = filename(response, link.href);
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+        setTimeout(function () { URL.revokeObjectURL(save.href); }, 60000);
+        idle(link);
+      });
+    }).catch(function () {
+      idle(link);
+      window.location.href = link.href;
+    });
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;
+    var button = event.submitter;
+    var target = button && button.dataset.busy ? button : event.target.dataset.busy ? event.target : null;
+    if (target && !busy(target, target.dataset.busy)) event.preventDefault();
+  });
+  // Back to a page kept in the browser's cache: nothing is being made any more.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("[data-busy][aria-busy=true]").forEach(idle);
+  });
+})();
+
+// data-no-autosave on a box inside an autosaving form: choosing files or a kind there is not
+// an edit of the 申报书, and must not start an autosave racing the upload that follows.
+document.querySelectorAll("[data-no-autosave]").forEach(function (box) {
+  ["change", "input"].forEach(function (type) {
+    box.addEventListener(type, function (event) { event.stopPropagation(); });
+  });
 });

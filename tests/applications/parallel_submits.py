@@ -25,7 +25,7 @@ def shown(page: str) -> list[str]:
 def race_submits(application, leader, presses: int = PRESSES) -> list[tuple[int, list[str]]]:
     """Each press's HTTP status and the messages on the page it ends on."""
     form = {k: list(v) for k, v in type(application).objects.get(pk=application.pk).form.items()}
-    url = reverse("applications:edit", args=[application.pk])
+    url = reverse("applications:submit", args=[application.pk])
     barrier = threading.Barrier(presses)
     outcomes: list[tuple[int, list[str]]] = []
 
@@ -34,7 +34,7 @@ def race_submits(application, leader, presses: int = PRESSES) -> list[tuple[int,
             client = Client(raise_request_exception=False)
             client.force_login(leader)
             barrier.wait()
-            response = client.post(url, {**form, "action": ["submit"]}, follow=True)
+            response = client.post(url, form, follow=True)
             outcomes.append((response.status_code, shown(response.content.decode())))
         finally:
             connections.close_all()

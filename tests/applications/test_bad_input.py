@@ -362,7 +362,7 @@ def test_submitting_a_malformed_form_is_refused_and_keeps_it(leader_client, bad_
     typed = MALFORMED[case](_typed(draft), bad_input_world)
 
     response = leader_client.post(
-        reverse("applications:edit", args=[draft.pk]), _posted(typed, action="submit"), follow=True
+        reverse("applications:submit", args=[draft.pk]), _posted(typed, action="submit"), follow=True
     )
 
     assert response.status_code == 200

@@ -185,9 +185,9 @@ def expect_object(cell: Cell) -> Expect:
     """What one request about one of unit A's applications must answer."""
     view, method, actor, app, action = cell.view, cell.method, cell.actor, cell.app, cell.action
     if actor == ANONYMOUS:
-        keeps_post = view in ("edit", "autosave")
+        keeps_post = view in ("edit", "autosave", "submit")
         return Expect(302, "login_to_edit" if keeps_post else "login")
-    if method == "GET" and view in ("autosave", "upload", "remove", "act"):
+    if method == "GET" and view in ("autosave", "submit", "upload", "remove", "act"):
         return Expect(405)
     visible = app in VISIBLE[actor]
     if not visible:
@@ -204,6 +204,9 @@ def expect_object(cell: Cell) -> Expect:
             return Expect(302, "edit", "saved") if edits else Expect(302, "detail")
         case "autosave":
             return Expect(200, None, "saved" if edits else None)
+        case "submit":
+            # The matrix posts an incomplete 申报书: kept as the draft, the submission refused.
+            return Expect(200, None, "saved") if edits else Expect(302, "detail")
         case "upload":
             return Expect(302, "attachments", "uploaded" if edits else None)
         case "remove":
@@ -235,6 +238,7 @@ def object_cells():
             if app == "draft":
                 # POST-only views answer a GET before looking at the application at all.
                 yield Cell("autosave", "GET", actor, app)
+                yield Cell("submit", "GET", actor, app)
                 yield Cell("upload", "GET", actor, app)
                 yield Cell("remove", "GET", actor, app)
                 yield Cell("act", "GET", actor, app, "withdraw")
@@ -242,6 +246,7 @@ def object_cells():
             yield Cell("edit", "GET", actor, app)
             yield Cell("edit", "POST", actor, app)
             yield Cell("autosave", "POST", actor, app)
+            yield Cell("submit", "POST", actor, app)
             yield Cell("upload", "POST", actor, app)
             yield Cell("attachment", "GET", actor, app)
             yield Cell("remove", "POST", actor, app)
@@ -466,7 +471,7 @@ def _object_url(world, cell: Cell, application: Application) -> str:
     pk = application.pk
     attachment = world.first_attachment[cell.app]
     match cell.view:
-        case "detail" | "edit" | "autosave" | "review" | "print":
+        case "detail" | "edit" | "autosave" | "submit" | "review" | "print":
             return reverse(f"applications:{cell.view}", args=[pk])
         case "upload":
             return reverse("applications:upload_attachment", args=[pk])
@@ -483,7 +488,7 @@ def _object_url(world, cell: Cell, application: Application) -> str:
 
 def _post_data(cell: Cell):
     match cell.view:
-        case "edit" | "autosave":
+        case "edit" | "autosave" | "submit":
             return {k: v[0] for k, v in POSTED_FORM.items()}
         case "upload":
             return {"code": "other", "file": SimpleUploadedFile("补充材料.pdf", MINIMAL_PDF)}
@@ -609,8 +614,10 @@ def test_object_view(cell, world, client):
     if expected.status == 200 and cell.view == "print":
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
-    if expected.status == 200 and cell.view in ("detail", "edit", "review", "version"):
+    if expected.status == 200 and cell.view in ("detail", "edit", "submit", "review", "version"):
         assert application.number in response.content.decode()
+    if cell.view == "submit" and expected.status == 200:
+        assert "未能提交" in response.content.decode()
     if cell.view == "autosave" and expected.status == 200 and expected.effect is None:
         assert "该申报书当前不可修改。" in response.content.decode()
 
@@ -728,6 +735,7 @@ def test_matrix_covers_every_url_name_of_applications_and_accounts():
         "applications:detail",
         "applications:edit",
         "applications:autosave",
+        "applications:submit",
         "applications:upload_attachment",
         "applications:attachment",
         "applications:remove_attachment",

@@ -41,7 +41,10 @@ class UnitForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    county = forms.ChoiceField(label=_("县（市、区）"))
+    county = forms.ChoiceField(
+        label=_("县（市、区）"),
+        error_messages={"invalid_choice": _("“%(value)s”不是名单中的县（市、区），请从名单中选择")},
+    )
     proofs = MultipleFileField(
         label=_("资质证明"),
         required=False,
@@ -75,7 +78,9 @@ class UnitForm(forms.ModelForm):
         if not unit.in_city(self.places.city):
             return OUTSIDE_CITY
         # A county typed before the list existed: nothing is chosen, and the typed value is shown.
-        self.fields["county"].help_text = _("原填写为“%(county)s”，不在%(city)s县（市、区）名单中，请重新选择") % {
+        self.fields["county"].help_text = _(
+            "原填写为“%(county)s”，不在%(city)s县（市、区）名单中，请重新选择"
+        ) % {
             "county": unit.county,
             "city": self.places.city,
         }

@@ -21,7 +21,9 @@ def recommenders_for(*, unit: Unit) -> QuerySet[Unit]:
     of its own county only, every other kind whatever the county (see the guide data's
     `recommendation`)."""
     bound = county_bound_kinds()
-    recommenders = Unit.objects.filter(status=UnitStatus.APPROVED).exclude(recommender_kind=RecommenderKind.NONE)
+    recommenders = Unit.objects.filter(status=UnitStatus.APPROVED).exclude(
+        recommender_kind=RecommenderKind.NONE
+    )
     same_county = Q(county=unit.county) if unit.county and unit.in_city(places().city) else Q(pk__in=[])
     return recommenders.filter(~Q(recommender_kind__in=bound) | same_county)
 

@@ -114,7 +114,6 @@ def test_unit_registers_leader_applies_and_the_application_passes_formal_review(
     for field, value in {
         "单位名称": unit_name,
         "统一社会信用代码": credit_code(),
-        "县（市、区）": "七星区",
         "详细地址": "桂林市七星区朝阳路1号",
         "联系人": "王芳",
         "联系电话": "0773-5801234",
@@ -128,6 +127,7 @@ def test_unit_registers_leader_applies_and_the_application_passes_formal_review(
     }.items():
         page.get_by_label(label(field)).fill(value)
     page.get_by_label(label("单位性质")).select_option(label="企业")
+    page.get_by_label(label("县（市、区）")).select_option("七星区")
     page.get_by_label("科技型中小企业").check()
     page.get_by_role("button", name="提交注册申请").click()
     expect(page.get_by_role("heading", name="请查收确认邮件")).to_be_visible()

@@ -266,7 +266,7 @@ def test_unit_registers_leader_applies_and_the_application_passes_formal_review(
 
     page.get_by_role("button", name="提交申报书").click()
     expect(messages(page)).to_contain_text(re.compile(r"已提交（第1版）。申报书摘要值 SHA-256：[0-9a-f]{64}"))
-    assert dialogs == [CONFIRM_SUBMIT]
+    assert dialogs == ["确认审核通过该单位的注册？", CONFIRM_SUBMIT]
     sha256 = re.search(r"SHA-256：([0-9a-f]{64})", messages(page).inner_text())[1]
     current_version = page.get_by_role("row", name=re.compile("当前提交版本"))
     expect(current_version).to_contain_text("第1版")

@@ -518,3 +518,15 @@ def contract_to(project, step: str, *, officer):
             break
     project.refresh_from_db()
     return unit_admin
+
+
+def qualification_proof(unit: Unit, name: str = "高新技术企业证书.pdf"):
+    """A proof file of the unit's 资质, as a registration with a file leaves it."""
+    from stplan.accounts.models import QualificationProof
+
+    proof = QualificationProof(
+        unit=unit, original_name=name, content_type="application/pdf", size=len(MINIMAL_PDF), sha256="0" * 64
+    )
+    proof.file.save(name, SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf"), save=False)
+    proof.save()
+    return proof

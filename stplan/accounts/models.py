@@ -80,6 +80,10 @@ class Unit(models.Model):
     def is_approved(self) -> bool:
         return self.status == UnitStatus.APPROVED
 
+    @property
+    def qualification_labels(self) -> list[str]:
+        return [str(labels.QUALIFICATIONS.get(code, code)) for code in self.qualifications]
+
 
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
@@ -179,3 +183,24 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+
+class QualificationProof(models.Model):
+    """A file a unit gives as proof of the 资质 it claims (证书, 认定文件), read by the bureau
+    at 注册审核."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="proofs", verbose_name=_("单位"))
+    file = models.FileField(_("文件"), upload_to="qualification-proofs/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=50)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("资质证明")
+        verbose_name_plural = _("资质证明")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -13,12 +13,21 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, User
+from stplan.accounts.models import (
+    Invitation,
+    QualificationProof,
+    Role,
+    Unit,
+    UnitChange,
+    UnitChangeStatus,
+    User,
+)
 from stplan.eligibility import labels
 from stplan.eligibility.identifiers import uscc_problem
 from stplan.errors import ServiceError
 from stplan.logs import security_event
 from stplan.notifications import notify, site_link
+from stplan.uploads import CheckedUpload, check_upload
 from stplan.workflow import perform, record
 
 
@@ -49,15 +58,32 @@ registration_tokens = _RegistrationTokens()
 
 
 def _check_registration(
-    *, unit_fields: dict, username: str, password: str, full_name: str, email: str
+    *, unit_fields: dict, username: str, password: str, full_name: str, email: str, proofs=()
 ) -> str:
     """What a registration can be refused for without looking at who else is registered:
-    the credit code's check digit and the password. Returns the normalised credit code."""
+    the credit code's check digit, the password and the proof files. Returns the normalised
+    credit code."""
     code = normalise_credit_code(unit_fields["credit_code"])
     if problem := uscc_problem(code):
         raise ServiceError(f"统一社会信用代码{problem}")
     check_password(password=password, user=User(username=username, full_name=full_name, email=email))
+    for upload in proofs:
+        check_upload(upload)
     return code
+
+
+def _store_proofs(unit: Unit, proofs) -> None:
+    for upload in proofs:
+        checked: CheckedUpload = check_upload(upload)
+        proof = QualificationProof(
+            unit=unit,
+            original_name=upload.name[:200],
+            content_type=checked.content_type,
+            size=upload.size,
+            sha256=checked.sha256,
+        )
+        proof.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
+        proof.save()
 
 
 def _forget_unconfirmed(*, code: str, username: str) -> None:
@@ -76,13 +102,22 @@ def _forget_unconfirmed(*, code: str, username: str) -> None:
 
 
 def _create_registration(
-    *, unit_fields: dict, code: str, username: str, password: str, full_name: str, email: str, phone: str
+    *,
+    unit_fields: dict,
+    code: str,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str,
+    phone: str,
+    proofs=(),
 ) -> User:
     try:
         with transaction.atomic():
             unit = Unit.objects.create(**{**unit_fields, "credit_code": code})
     except IntegrityError:
         raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。") from None
+    _store_proofs(unit, proofs)
     user = User(
         username=username,
         full_name=full_name,
@@ -106,13 +141,19 @@ def request_registration(
     full_name: str,
     email: str,
     phone: str,
+    proofs=(),
 ) -> None:
     """A unit registers itself with its first administrator. The answer on screen is the same
     whoever is registered already: what only the owner of the e-mail address may learn (the
     credit code or the user name is taken) goes to that address, and the registration waits
     for its link to be opened."""
     code = _check_registration(
-        unit_fields=unit_fields, username=username, password=password, full_name=full_name, email=email
+        unit_fields=unit_fields,
+        username=username,
+        password=password,
+        full_name=full_name,
+        email=email,
+        proofs=proofs,
     )
     _forget_unconfirmed(code=code, username=username)
     if Unit.objects.filter(credit_code=code).exists():
@@ -144,6 +185,7 @@ def request_registration(
         full_name=full_name,
         email=email,
         phone=phone,
+        proofs=proofs,
     )
     link = site_link(
         reverse(
@@ -198,11 +240,17 @@ def register_unit(
     full_name: str,
     email: str,
     phone: str,
+    proofs=(),
 ) -> User:
     """A registration whose e-mail address needs no confirming (the demo world): refused
     outright when the credit code or the user name is taken."""
     code = _check_registration(
-        unit_fields=unit_fields, username=username, password=password, full_name=full_name, email=email
+        unit_fields=unit_fields,
+        username=username,
+        password=password,
+        full_name=full_name,
+        email=email,
+        proofs=proofs,
     )
     if Unit.objects.filter(credit_code=code).exists():
         raise ServiceError("该统一社会信用代码已注册。如需使用该单位账号，请联系单位管理员邀请您。")
@@ -217,6 +265,7 @@ def register_unit(
             full_name=full_name,
             email=email,
             phone=phone,
+            proofs=proofs,
         )
     )
 

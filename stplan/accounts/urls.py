@@ -60,5 +60,12 @@ urlpatterns = [
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("registrations/", views.registrations, name="registrations"),
     path("registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
+    path("registrations/<int:pk>/reject/", views.registration_reject, name="registration_reject"),
+    path(
+        "registrations/<int:pk>/proofs/<int:proof_pk>/",
+        views.qualification_proof,
+        name="qualification_proof",
+    ),
     path("registrations/changes/<int:pk>/", views.unit_change, name="unit_change"),
 ]

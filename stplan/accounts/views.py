@@ -7,17 +7,35 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_ratelimit.decorators import ratelimit
 
-from stplan.accounts import services, throttle
-from stplan.accounts.forms import AcceptInvitationForm, AccountForm, InviteForm, TwoStepCodeForm, UnitForm
-from stplan.accounts.models import Invitation, Role, Unit, UnitChange, UnitChangeStatus, UnitStatus
+from stplan.accounts import selectors, services, throttle
+from stplan.accounts.forms import (
+    AcceptInvitationForm,
+    AccountForm,
+    InviteForm,
+    ReviewForm,
+    TwoStepCodeForm,
+    UnitForm,
+)
+from stplan.accounts.models import (
+    Invitation,
+    QualificationProof,
+    Role,
+    Unit,
+    UnitChange,
+    UnitChangeStatus,
+    UnitStatus,
+)
+from stplan.accounts.places import is_listed_county, places
 from stplan.errors import ServiceError
 from stplan.logs import security_event
 
@@ -26,6 +44,7 @@ def _registration_address(group, request) -> str:
     return throttle.client_address(request)
 
 
+@never_cache
 @ratelimit(key=_registration_address, rate="5/h", method="POST", block=False)
 def register(request):
     if getattr(request, "limited", False):
@@ -34,18 +53,20 @@ def register(request):
             request,
             "accounts/register.html",
             {
-                "unit_form": UnitForm(request.POST, prefix="unit"),
-                "account_form": AccountForm(request.POST, prefix="account"),
+                "unit_form": UnitForm(request.POST, request.FILES, prefix="unit"),
+                "account_form": AccountForm(request.POST, prefix="account", keep_passwords=True),
             },
             status=429,
         )
-    unit_form = UnitForm(request.POST or None, prefix="unit")
-    account_form = AccountForm(request.POST or None, prefix="account")
-    if request.method == "POST" and unit_form.is_valid() and account_form.is_valid():
+    posted = request.method == "POST"
+    unit_form = UnitForm(request.POST or None, request.FILES or None, prefix="unit")
+    account_form = AccountForm(request.POST or None, prefix="account", keep_passwords=posted)
+    if posted and unit_form.is_valid() and account_form.is_valid():
         account = account_form.cleaned_data
         try:
             services.request_registration(
-                unit_fields=dict(unit_form.cleaned_data),
+                unit_fields=unit_form.unit_fields(),
+                proofs=unit_form.cleaned_data["proofs"],
                 username=account["username"],
                 password=account["password"],
                 full_name=account["full_name"],
@@ -85,7 +106,7 @@ def unit_profile(request):
     invite_form = InviteForm(prefix="invite") if is_admin else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "credit_code"}
+            fields = {k: v for k, v in form.unit_fields().items() if k != "credit_code"}
             change = services.update_unit(unit=unit, actor=request.user, fields=fields)
         except ServiceError as error:
             messages.error(request, str(error))
@@ -144,11 +165,14 @@ def invite(request):
     return redirect("accounts:unit")
 
 
+@never_cache
 def accept_invitation(request, token):
     invitation = Invitation.objects.filter(token=token, accepted_by=None).select_related("unit").first()
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    form = AcceptInvitationForm(
+        request.POST or None, invitation=invitation, keep_passwords=request.method == "POST"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
@@ -190,27 +214,72 @@ def registrations(request):
 
 
 @login_required
+@require_GET
 def registration_detail(request, pk):
     _bureau_admin(request.user)
     unit = get_object_or_404(Unit, pk=pk)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            services.transition_unit(
-                unit=unit, action=action, actor=request.user, reason=request.POST.get("reason", "")
-            )
-        except ServiceError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "审核结果已保存，已通知该单位。")
-            return redirect("accounts:registrations")
+    return _registration_page(request, unit, ReviewForm())
+
+
+def _registration_page(request, unit: Unit, form: ReviewForm):
     changes = list(unit.changes.filter(status=UnitChangeStatus.PENDING))
     for change in changes:
         change.rows = services.change_rows(change)
     return render(
         request,
         "accounts/registration_detail.html",
-        {"unit": unit, "events": unit.events.select_related("actor"), "changes": changes},
+        {
+            "unit": unit,
+            "form": form,
+            "events": unit.events.select_related("actor"),
+            "changes": changes,
+            "proofs": unit.proofs.all(),
+            "same_name": selectors.same_name_units(unit=unit),
+            "county_listed": is_listed_county(unit.county),
+            "in_city": unit.in_city(places().city),
+        },
+    )
+
+
+def _review_registration(request, pk, action: str):
+    _bureau_admin(request.user)
+    unit = get_object_or_404(Unit, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_unit(
+                unit=unit, action=action, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, gettext("审核结果已保存，已通知该单位。"))
+            return redirect("accounts:registrations")
+    # The reason typed stays in the form when the decision is refused.
+    return _registration_page(request, unit, form)
+
+
+@login_required
+@require_POST
+def registration_approve(request, pk):
+    return _review_registration(request, pk, "approve")
+
+
+@login_required
+@require_POST
+def registration_reject(request, pk):
+    return _review_registration(request, pk, "reject")
+
+
+@login_required
+def qualification_proof(request, pk, proof_pk):
+    _bureau_admin(request.user)
+    proof = get_object_or_404(QualificationProof, pk=proof_pk, unit_id=pk)
+    return FileResponse(
+        proof.file.open("rb"),
+        content_type=proof.content_type,
+        filename=proof.original_name,
+        as_attachment=proof.content_type != "application/pdf",
     )
 
 

@@ -136,6 +136,7 @@ class Dossier:
             "basic": self._form(
                 f.BasicForm,
                 direction=direction,
+                lead_unit=unit,
                 initial={
                     "duration_years": years,
                     "recommender": self.application.recommender_id,

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
-from stplan.accounts.models import RecommenderKind, Unit, UnitStatus
+from stplan.accounts.models import Unit, UnitStatus
+from stplan.accounts.selectors import recommender_refusal, recommenders_for
 from stplan.challenges.models import ChallengeItem, ItemStatus
 from stplan.eligibility import labels
 from stplan.eligibility.guide import load_guide_data
@@ -58,22 +59,31 @@ class BasicForm(forms.Form):
         help_text=_("用于匹配评审专家"),
     )
 
-    def __init__(self, *args, direction: Direction, **kwargs):
+    def __init__(self, *args, direction: Direction, lead_unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
+        self.lead_unit = lead_unit
         tracks = direction.spec.tracks
         self.fields["track"].choices = [("", "—"), *((code, t.label) for code, t in tracks.items())]
         self.fields["track"].required = direction.spec.track_required
         if not tracks:
             del self.fields["track"]
-        self.fields["recommender"].queryset = Unit.objects.filter(status=UnitStatus.APPROVED).exclude(
-            recommender_kind=RecommenderKind.NONE
-        )
+        # Only the recommenders the unit may choose, and the one a draft names already so
+        # that a draft saved before its unit moved county says why that choice is refused.
+        chosen = Unit.objects.filter(pk=self.initial.get("recommender") or None)
+        allowed = recommenders_for(unit=lead_unit) | chosen.exclude(recommender_kind="")
+        self.fields["recommender"].queryset = allowed.order_by("recommender_kind", "name")
         self.fields["recommender"].label_from_instance = lambda u: (
             f"{u.name}（{u.get_recommender_kind_display()}）"
         )
         self.fields["field_of_study"].queryset = FieldOfStudy.objects.filter(
             parent__isnull=False
         ).select_related("parent")
+
+    def clean_recommender(self):
+        recommender = self.cleaned_data["recommender"]
+        if refusal := recommender_refusal(unit=self.lead_unit, recommender=recommender):
+            raise forms.ValidationError(refusal)
+        return recommender
 
     def clean(self):
         data = super().clean()

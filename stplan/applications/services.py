@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from stplan.accounts.models import Role, UnitStatus, User
+from stplan.accounts.selectors import recommender_refusal
 from stplan.applications.dossier import Dossier
 from stplan.applications.forms import LIST_LIMITS
 from stplan.applications.interchange import DraftExtras, draft_form
@@ -325,6 +326,10 @@ def transition(
     def apply(locked: Application) -> dict:
         now = timezone.now()
         payload = {}
+        if action in ("submit", "resubmit", "recommend") and (
+            refusal := recommender_refusal(unit=locked.lead_unit, recommender=locked.recommender)
+        ):
+            raise SubmissionRefused(refusal)
         if action in ("submit", "resubmit"):
             version = _freeze(locked, actor, now)
             locked.first_submitted_at = locked.first_submitted_at or now

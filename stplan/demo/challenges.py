@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from stplan.accounts.models import Role, User
+from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services as applications
 from stplan.appraisals import services as appraisals
 from stplan.challenges import services as challenges
@@ -30,6 +30,14 @@ NEED = {
     "contact_name": "张工",
     "contact_phone": "0773-5000101",
 }
+
+
+def demo_recommender(units: dict[str, Unit], unit: Unit) -> Unit:
+    """Who recommends `unit`'s applications in the demo: its county's 县（市、区）科技主管部门,
+    or the county-free 推荐部门 (市教育局) where the demo has none."""
+    by_county = {u.county: u for u in units.values() if u.recommender_kind == RecommenderKind.COUNTY_ST}
+    department = next(u for u in units.values() if u.recommender_kind == RecommenderKind.DEPARTMENT)
+    return by_county.get(unit.county, department)
 
 
 def load_challenges_demo(
@@ -116,7 +124,6 @@ def load_challenges_demo(
         targets={"major_breakthrough": 3, "new_product": 4},
     )
     challenges.transition_item(item=item, action="publish", actor=officer)
-    recommender = User.objects.get(unit=units["lingui"], role=Role.RECOMMENDER)
     for key, title, requested in (
         ("qiye", "伺服驱动芯片联合攻关（漓江智能装备揭榜）", 2_000_000),
         ("gaoxiao", "驱动芯片设计与验证（理工示范大学揭榜）", 1_800_000),
@@ -131,7 +138,7 @@ def load_challenges_demo(
             self_raised=requested * 3,
             leader_birth=date(1976, 8, 1),
             leader_serial=application.pk,
-            recommender_pk=units["lingui"].pk,
+            recommender_pk=demo_recommender(units, units[key]).pk,
             indicators={"major_breakthrough": 3, "new_product": 4, "input_output_ratio": 3},
             summary=TEXTS[title][0],
             research_content=TEXTS[title][1],
@@ -146,6 +153,7 @@ def load_challenges_demo(
                 code="financial_statements",
                 upload=_pdf("财务报表.pdf"),
             )
+        recommender = User.objects.get(unit=demo_recommender(units, units[key]), role=Role.RECOMMENDER)
         for action, actor in (
             ("submit", leader),
             ("unit_approve", unit_admins[key]),

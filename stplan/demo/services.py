@@ -15,7 +15,7 @@ from stplan.accounts.models import RecommenderKind, Role, Unit, User
 from stplan.applications import services as applications
 from stplan.demo.acceptance import load_acceptance_demo
 from stplan.demo.builders import MINIMAL_PDF, application_form, credit_code, years_ago
-from stplan.demo.challenges import load_challenges_demo, score_challenge_teams, sign_pledges
+from stplan.demo.challenges import demo_recommender, load_challenges_demo, score_challenge_teams, sign_pledges
 from stplan.demo.projects import load_projects_demo
 from stplan.demo.review import load_experts, load_review_demo
 from stplan.demo.texts import TEXTS
@@ -70,6 +70,9 @@ UNITS = [
     DemoUnit("qita", "桂林山水文旅服务中心", "other", "阳朔县", 106),
     DemoUnit("lingui", "临桂区科学技术局", "government", "临桂区", 107, RecommenderKind.COUNTY_ST),
     DemoUnit("lingchuan", "灵川县科学技术局", "government", "灵川县", 108, RecommenderKind.COUNTY_ST),
+    # Each unit that applies has its own county's 科技主管部门 to choose (or the 教育局).
+    DemoUnit("qixing", "七星区科学技术局", "government", "七星区", 112, RecommenderKind.COUNTY_ST),
+    DemoUnit("yanshan", "雁山区科学技术局", "government", "雁山区", 113, RecommenderKind.COUNTY_ST),
     DemoUnit("jiaoyu", "桂林市教育局", "government", "", 109, RecommenderKind.DEPARTMENT),
     DemoUnit("quwai", "深圳湾新材料研究院", "institute", "南山区", 110, city="深圳市", province="广东省"),
 ]
@@ -216,14 +219,16 @@ def load_demo() -> list[tuple[str, str]]:
 def _applications(guide: Guide, units, unit_admins, leaders, admin, today: date) -> None:
     directions = {d.number: d for d in guide.directions.all()}
     field = {f.code: f.pk for f in FieldOfStudy.objects.all()}
-    lingui, jiaoyu = units["lingui"], units["jiaoyu"]
-    recommender_admins = {u.pk: User.objects.get(unit=u, role=Role.RECOMMENDER) for u in (lingui, jiaoyu)}
+    jiaoyu = units["jiaoyu"]
+    recommenders = [u for u in units.values() if u.recommender_kind]
+    recommender_admins = {u.pk: User.objects.get(unit=u, role=Role.RECOMMENDER) for u in recommenders}
 
     def make(
-        number, unit_key, title, *, requested, self_raised, stop, recommender=lingui, attachments=(), **extra
+        number, unit_key, title, *, requested, self_raised, stop, recommender=None, attachments=(), **extra
     ):
         direction = directions[number]
         leader = leaders[unit_key]
+        recommender = recommender or demo_recommender(units, units[unit_key])
         application = applications.create_application(actor=leader, direction=direction)
         summary, research_content = TEXTS[title]
         form = application_form(

@@ -137,6 +137,26 @@ class Challenge(Data):
     interpretation: str | None = None
 
 
+class Counties(Data):
+    """The 县（市、区） of the guide's city, which units register in."""
+
+    names: tuple[str, ...]
+    # Whether units registered outside the city may register at all (they have no county).
+    outside_city: bool = False
+    interpretation: str | None = None
+
+
+class Recommendation(Data):
+    """Which 推荐单位 may recommend which units."""
+
+    # Recommender kinds that recommend only units of their own 县（市、区）.
+    county_bound_kinds: tuple[str, ...] = ()
+    # The clause this rests on and its words, cited when a recommender of another county is refused.
+    clause: str
+    quote: str
+    interpretation: str | None = None
+
+
 class Direction(Data):
     number: int
     title: str
@@ -223,6 +243,8 @@ class Guide(Data):
     programme_name: str
     # Where applicants must be registered to count as local (lead_in_guilin and the like).
     city: str
+    counties: Counties | None = None
+    recommendation: Recommendation | None = None
     payments: Payments
     schedule: Schedule
     programmes: tuple[str, ...]

@@ -536,17 +536,16 @@ def test_review_of_an_id_that_does_not_exist_is_not_found(client, db):
 
 def test_registration_detail_of_an_id_that_does_not_exist_is_not_found(client, db):
     client.force_login(BureauAdminFactory())
-    url = reverse("accounts:registration_detail", args=[MISSING])
-    assert client.get(url).status_code == 404
-    assert client.post(url, {"action": "approve"}).status_code == 404
+    assert client.get(reverse("accounts:registration_detail", args=[MISSING])).status_code == 404
+    assert client.post(reverse("accounts:registration_approve", args=[MISSING])).status_code == 404
+    assert client.post(reverse("accounts:registration_reject", args=[MISSING])).status_code == 404
 
 
-def test_registration_decision_with_an_unknown_action_is_refused(client, db):
+def test_registration_decision_is_not_taken_by_posting_to_the_detail_page(client, db):
     client.force_login(BureauAdminFactory())
     unit = UnitFactory(approved=False)
-    response = client.post(reverse("accounts:registration_detail", args=[unit.pk]), {"action": "promote"})
-    assert response.status_code == 200
-    assert shown_messages(response) == [("error", "不支持的操作。")]
+    response = client.post(reverse("accounts:registration_detail", args=[unit.pk]), {"action": "approve"})
+    assert response.status_code == 405
     unit.refresh_from_db()
     assert unit.status == "pending"
 

@@ -39,6 +39,7 @@ from tests.world import (
     direction,
     draft_25,
     open_guide,
+    qualification_proof,
     submitted_25,
 )
 
@@ -294,7 +295,15 @@ def expect_list(cell: Cell) -> Expect:
         case "registration_detail" if method == "GET":
             return Expect(200) if actor == "bureau_admin" else Expect(403)
         case "registration_detail":
+            # Decisions have their own URLs; the page itself takes no POST.
+            return Expect(405)
+        case "registration_approve":
             return Expect(302, "registrations", "approved") if actor == "bureau_admin" else Expect(403)
+        case "registration_reject":
+            # Posted without a reason: the 局管理员 is told one is needed, nothing changes.
+            return Expect(200) if actor == "bureau_admin" else Expect(403)
+        case "qualification_proof":
+            return Expect(200) if actor == "bureau_admin" else Expect(403)
         case "unit":
             return Expect(200) if actor in HAS_UNIT else Expect(403)
         case "create":
@@ -314,6 +323,9 @@ LIST_VIEWS = (
     ("registrations", "GET"),
     ("registration_detail", "GET"),
     ("registration_detail", "POST"),
+    ("registration_approve", "POST"),
+    ("registration_reject", "POST"),
+    ("qualification_proof", "GET"),
     ("unit", "GET"),
     ("create", "POST"),
     ("password_change", "GET"),
@@ -338,6 +350,7 @@ class World:
     actors: dict
     apps: dict
     pending_unit: Unit
+    proof: object
     media: object
     sessions: dict
     first_attachment: dict
@@ -399,6 +412,7 @@ def _build_world(media) -> World:
         actors=actors,
         apps=apps,
         pending_unit=pending,
+        proof=qualification_proof(pending),
         media=media,
         sessions=sessions,
         first_attachment=first_attachment,
@@ -635,6 +649,9 @@ def test_list_view(cell, world, client):
         "desk_bulk": reverse("applications:desk_bulk"),
         "registrations": reverse("accounts:registrations"),
         "registration_detail": reverse("accounts:registration_detail", args=[pending.pk]),
+        "registration_approve": reverse("accounts:registration_approve", args=[pending.pk]),
+        "registration_reject": reverse("accounts:registration_reject", args=[pending.pk]),
+        "qualification_proof": reverse("accounts:qualification_proof", args=[pending.pk, world.proof.pk]),
         "unit": reverse("accounts:unit"),
         "create": reverse("applications:create"),
         "password_change": reverse("accounts:password_change"),
@@ -688,6 +705,10 @@ def test_list_view(cell, world, client):
             shown = VISIBLE[cell.actor]
         case "registrations" | "registration_detail":
             assert pending.name in response.content.decode()
+        case "registration_reject":
+            assert [str(m) for m in response.context["messages"]] == ["审核不通过须填写理由。"]
+        case "qualification_proof":
+            assert b"".join(response.streaming_content) == MINIMAL_PDF
         case "password_change":
             assert 'name="old_password"' in response.content.decode()
         case "password_reset":
@@ -750,6 +771,9 @@ def test_matrix_covers_every_url_name_of_applications_and_accounts():
         "applications:desk_bulk",
         "accounts:registrations",
         "accounts:registration_detail",
+        "accounts:registration_approve",
+        "accounts:registration_reject",
+        "accounts:qualification_proof",
         "accounts:unit",
         # Its own matrix: tests/accounts/test_unit_changes.py::test_unit_change_decision_matrix.
         "accounts:unit_change",

@@ -73,9 +73,12 @@ def test_desk_export_uses_the_same_filters_as_the_screen(client):
     guide = open_guide()
     qixing = _recommended(guide, leader=None)
     yanshan_unit = UnitFactory(county="雁山区")
-    from tests.world import LeaderFactory
+    from tests.world import LeaderFactory, RecommenderUnitFactory
 
-    yanshan = _recommended(guide, leader=LeaderFactory(unit=yanshan_unit))
+    # Recommended by its own county's 科技主管部门, as a 雁山区 unit must be.
+    yanshan = _recommended(
+        guide, leader=LeaderFactory(unit=yanshan_unit), recommender=RecommenderUnitFactory(county="雁山区")
+    )
     client.force_login(OfficerFactory())
     screen = client.get(reverse("applications:desk"), {"county": "雁山区"}).content.decode()
     export = client.get(reverse("applications:desk_export"), {"county": "雁山区"})

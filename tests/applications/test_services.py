@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from stplan.accounts.models import Unit
+from stplan.accounts.models import RecommenderKind, Unit
 from stplan.applications import services
 from stplan.applications.models import (
     ApplicationEvent,
@@ -22,6 +22,7 @@ from tests.world import (
     LeaderFactory,
     OfficerFactory,
     RecommenderFactory,
+    RecommenderUnitFactory,
     UnitAdminFactory,
     UnitFactory,
     direction,
@@ -54,8 +55,10 @@ def test_version_records_the_sha256_of_the_guide_data_it_was_checked_against(gui
 
 
 def test_lead_unit_outside_the_guides_city_is_frozen_as_not_local(guide):
-    leader = LeaderFactory(unit=UnitFactory(city="柳州市"))
-    version = submitted_25(guide=guide, leader=leader).versions.get()
+    leader = LeaderFactory(unit=UnitFactory(city="柳州市", county=""))
+    # No county of the city's: recommended by a recommender bound to none.
+    department = RecommenderUnitFactory(county="", recommender_kind=RecommenderKind.DEPARTMENT)
+    version = submitted_25(guide=guide, leader=leader, recommender=department).versions.get()
     assert version.snapshot["facts"]["lead"]["in_guilin"] is False
     assert submitted_25(guide=guide).versions.get().snapshot["facts"]["lead"]["in_guilin"] is True
 

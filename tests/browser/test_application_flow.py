@@ -115,7 +115,6 @@ def test_unit_registers_leader_applies_and_the_application_passes_formal_review(
     for field, value in {
         "单位名称": unit_name,
         "统一社会信用代码": credit_code(),
-        "县（市、区）": "七星区",
         "详细地址": "桂林市七星区朝阳路1号",
         "联系人": "王芳",
         "联系电话": "0773-5801234",
@@ -129,6 +128,7 @@ def test_unit_registers_leader_applies_and_the_application_passes_formal_review(
     }.items():
         page.get_by_label(label(field)).fill(value)
     page.get_by_label(label("单位性质")).select_option(label="企业")
+    page.get_by_label(label("县（市、区）")).select_option("七星区")
     page.get_by_label("科技型中小企业").check()
     page.get_by_role("button", name="提交注册申请").click()
     expect(page.get_by_role("heading", name="请查收确认邮件")).to_be_visible()
@@ -267,7 +267,7 @@ def test_unit_registers_leader_applies_and_the_application_passes_formal_review(
 
     page.get_by_role("button", name="提交申报书").click()
     expect(messages(page)).to_contain_text(re.compile(r"已提交（第1版）。申报书摘要值 SHA-256：[0-9a-f]{64}"))
-    assert dialogs == [CONFIRM_SUBMIT]
+    assert dialogs == ["确认审核通过该单位的注册？", CONFIRM_SUBMIT]
     sha256 = re.search(r"SHA-256：([0-9a-f]{64})", messages(page).inner_text())[1]
     current_version = page.get_by_role("row", name=re.compile("当前提交版本"))
     expect(current_version).to_contain_text("第1版")

@@ -2,11 +2,15 @@
 which drill-down a cell opens, and which columns each chart plots."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +18,7 @@ from stplan.accounts.models import Role
 from stplan.projects.models import AcceptanceStatus, ProjectStatus
 from stplan.statistics import selectors
 
+DRILL_DOWN_URL = lru_cache(maxsize=1)(lambda: reverse("statistics:applications"))
 # The page's aggregates are kept this long in the shared cache; the page says when they were computed.
 CACHE_SECONDS = 60
 
@@ -44,31 +49,43 @@ class Table:
     charts: list[Chart] = field(default_factory=list)
     by: str = ""
     note: str = ""
+    shown: int | None = None  # the page shows the first rows only; the export has them all
 
     def url(self, row: dict, subset: str | None) -> str:
-        query = {"by": self.by, "value": row["value"]}
-        if subset:
-            query["subset"] = subset
-        return reverse("statistics:applications") + "?" + urlencode(query)
+        url = f"{DRILL_DOWN_URL()}?by={self.by}&value={quote_plus(row['value'])}"
+        return f"{url}&subset={quote_plus(subset)}" if subset else url
 
     @property
-    def body(self) -> list[dict]:
-        """Each row's label, link and cells, ready for the template."""
-        return [
-            {
-                "label": row["label"],
-                "url": self.url(row, self.row_subset(row)),
-                "cells": [
-                    (
-                        row[c.key],
-                        self.url(row, c.subset) if c.subset is not None and row[c.key] else "",
-                        c.title,
-                    )
-                    for c in self.columns
-                ],
-            }
-            for row in self.rows
-        ]
+    def hidden(self) -> int:
+        return len(self.rows) - len(self.rows[: self.shown])
+
+    @property
+    def body_html(self) -> str:
+        """The shown rows as table rows: built here, as a template loop over every cell of
+        every table would take most of the page's time."""
+        columns = [(c.key, c.subset, escape(c.title)) for c in self.columns]
+        lines = []
+        for row in self.rows[: self.shown]:
+            base = escape(f"{DRILL_DOWN_URL()}?by={self.by}&value={quote_plus(row['value'])}")
+            subset = self.row_subset(row)
+            row_url = f"{base}&amp;subset={quote_plus(subset)}" if subset else base
+            cells = [f'<th scope="row"><a href="{row_url}">{escape(row["label"])}</a></th>']
+            for key, subset, title in columns:
+                value = row[key]
+                if value is None:
+                    shown = "—"
+                elif isinstance(value, int | float):
+                    shown = str(value)
+                else:
+                    shown = escape(value)
+                if subset is not None and value:
+                    href = f"{base}&amp;subset={quote_plus(subset)}" if subset else base
+                    shown = f'<a href="{href}">{shown}</a>'
+                cells.append(f'<td data-label="{title}">{shown}</td>')
+            lines.append(f"<tr>{''.join(cells)}</tr>")
+        if not lines:
+            lines.append(f'<tr><td colspan="{len(self.columns) + 1}">{escape(_("暂无。"))}</td></tr>')
+        return mark_safe("\n".join(lines))  # every value escaped above
 
     def row_subset(self, row: dict) -> str:
         return f"expert:{row['value']}" if self.key == "experts" else ""
@@ -98,11 +115,29 @@ class Table:
 
 def numbers(user, by: str) -> dict:
     """Every aggregate of the page for `user` by `by`, from the shared cache when computed
-    less than CACHE_SECONDS ago (the same for everyone of the same scope)."""
+    less than CACHE_SECONDS ago (the same for everyone of the same scope); the tables that do
+    not depend on `by` are cached once for every dimension."""
     scope = f"section:{user.section}" if user.role == Role.OFFICER else "all"
-    key = f"statistics:v1:{scope}:{by}:{get_language()}"
-    found = cache.get(key)
-    if found is None:
+    prefix = f"statistics:v1:{scope}:{get_language()}"
+    found = cache.get_many([f"{prefix}:{by}", f"{prefix}:common"])
+    by_dimension, common = found.get(f"{prefix}:{by}"), found.get(f"{prefix}:common")
+    if by_dimension is None or common is None:
+        computed = _compute(user, by, with_common=common is None)
+        if common is None:
+            common = {k: computed.pop(k) for k in ("experts", "series", "common_at")}
+            cache.set(f"{prefix}:common", common, CACHE_SECONDS)
+        by_dimension = computed
+        cache.set(f"{prefix}:{by}", by_dimension, CACHE_SECONDS)
+    return {**common, **by_dimension, "computed_at": min(common["common_at"], by_dimension["computed_at"])}
+
+
+def _compute(user, by: str, *, with_common: bool) -> dict:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The planner prices these grouped queries (their correlated subqueries) high
+                # and would JIT-compile them, which takes longer than running them (~10×).
+                cursor.execute("SET LOCAL jit = off")
         now = timezone.now()
         found = {
             "computed_at": now,
@@ -110,11 +145,14 @@ def numbers(user, by: str) -> dict:
             "projects": selectors.projects_by_dimension(user, by),
             "overdue": selectors.overdue_reports(user, by, today=timezone.localdate(now)),
             "acceptance": selectors.acceptance_outcomes(user, by),
-            "experts": selectors.expert_workload(user, now=now),
-            "series": selectors.time_series(user),
         }
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+        if with_common:
+            found |= {
+                "common_at": now,
+                "experts": selectors.expert_workload(user, now=now),
+                "series": selectors.time_series(user),
+            }
+        return found
 
 
 def tables(found: dict, by: str) -> list[Table]:

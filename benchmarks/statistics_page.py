@@ -21,7 +21,7 @@ import random
 import statistics as stats
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -126,7 +126,7 @@ def build(n: int, seed: int) -> User:
     Application.objects.bulk_create(applications, batch_size=5000)
     funded = list(Application.objects.filter(status=Status.FUNDED))
     review_round = ReviewRound.objects.create(
-        guide=guide, name="基准评审", due_at=datetime(2022, 9, 1, tzinfo=timezone.utc)
+        guide=guide, name="基准评审", due_at=datetime(2022, 9, 1, tzinfo=UTC)
     )
     plan = FundingPlan.objects.create(
         guide=guide, review_round=review_round, name="基准方案", total_budget=10**12, created_by=admin
@@ -210,7 +210,9 @@ def _review_tasks(guide, review_round, rng) -> None:
     sheet = ScoreSheet.objects.create(
         guide=guide, name="基准评分表", criteria=[{"code": "all", "label": "总体", "max": 100}]
     )
-    reviewed = Application.objects.filter(status__in=[Status.PASSED, Status.FUNDED]).values_list("pk", flat=True)
+    reviewed = Application.objects.filter(status__in=[Status.PASSED, Status.FUNDED]).values_list(
+        "pk", flat=True
+    )
     assignments = Assignment.objects.bulk_create(
         (
             Assignment(
@@ -246,7 +248,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reuse", action="store_true", help="measure the data an earlier run of this N built")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data an earlier run of this N built"
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_test_environment()

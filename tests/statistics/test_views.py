@@ -174,7 +174,7 @@ def test_overdue_reports_counts_years_ended_without_a_report(projects):
 
 
 def test_acceptance_outcomes_and_input_output_ratio(projects):
-    (first, second), staff = projects
+    (first, second), _staff = projects
     officer = OfficerFactory(section=first.application.direction.section)
     for project, output, decision in ((first, 600_000, "passed"), (second, 100_000, "failed")):
         submit_acceptance(
@@ -200,7 +200,7 @@ def test_acceptance_outcomes_and_input_output_ratio(projects):
 
 
 def test_expert_workload_counts_tasks_and_late_submissions(programme):
-    funded, _rejected = programme
+    _funded, _rejected = programme
     rows = selectors.expert_workload(BureauAdminFactory(), now=timezone.now())
 
     assert sum(r["tasks"] for r in rows) == 4
@@ -252,7 +252,9 @@ def test_page_says_when_its_numbers_were_computed_and_caches_them(projects):
 
     first, before = rejected_in_6()
     draft = recommended_6(open_guide())
-    services.transition(application=draft, action="formal_reject", actor=BureauAdminFactory(), reason="不符合")
+    services.transition(
+        application=draft, action="formal_reject", actor=BureauAdminFactory(), reason="不符合"
+    )
 
     assert "数据更新于" in first.content.decode()
     assert rejected_in_6()[1] == before == 1

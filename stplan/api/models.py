@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stplan.audit import AppendOnly
+
 
 class Scope(models.TextChoices):
     READ = "read", _("读取")
@@ -40,3 +42,29 @@ class ApiToken(models.Model):
 
     def scope_labels(self) -> list[str]:
         return [str(Scope(s).label) for s in self.scopes if s in Scope.values]
+
+
+class TokenAction(models.TextChoices):
+    CREATED = "created", _("创建")
+    REVOKED = "revoked", _("吊销")
+
+
+class TokenEvent(AppendOnly):
+    """A token made or revoked: who did it (their name as it was then) and when. Tokens have
+    no workflow states (an expiry and a revocation time), so this is a plain history row."""
+
+    token = models.ForeignKey(
+        ApiToken, on_delete=models.PROTECT, related_name="events", verbose_name=_("令牌")
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=TokenAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("操作人"), max_length=150)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("令牌记录")
+        verbose_name_plural = _("令牌记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.get_action_display()}"

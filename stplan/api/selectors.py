@@ -3,7 +3,7 @@ import hashlib
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from stplan.api.models import ApiToken
+from stplan.api.models import ApiToken, TokenEvent
 
 
 def digest_of(plaintext: str) -> str:
@@ -26,3 +26,8 @@ def active_token(*, plaintext: str) -> ApiToken | None:
 
 def tokens_of(*, user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+def token_history(*, user) -> QuerySet[TokenEvent]:
+    """What was done to `user`'s tokens, newest first."""
+    return TokenEvent.objects.filter(token__user=user).select_related("token")

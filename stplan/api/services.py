@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stplan.accounts.models import User
-from stplan.api.models import ApiToken, Scope
+from stplan.api.models import ApiToken, Scope, TokenAction, TokenEvent
 from stplan.api.selectors import digest_of
 from stplan.errors import ServiceError
 
@@ -35,7 +35,14 @@ def create_token(*, user: User, name: str, scopes: list[str], days: int) -> tupl
         scopes=[s for s in Scope.values if s in scopes],
         expires_at=timezone.now() + timedelta(days=days),
     )
+    _record(token, TokenAction.CREATED, user)
     return token, plaintext
+
+
+def _record(token: ApiToken, action: str, actor: User) -> None:
+    TokenEvent.objects.create(
+        token=token, action=action, actor=actor, actor_name=actor.full_name or actor.username
+    )
 
 
 @transaction.atomic
@@ -45,6 +52,7 @@ def revoke_token(*, token: ApiToken, actor: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _record(token, TokenAction.REVOKED, actor)
     return token
 
 

@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
-from stplan.api import applications, funding, guides, projects, review
+from stplan.api import applications, funding, guides, integrity, projects, review
 from stplan.api.auth import PerCaller, ScopeMissing
 from stplan.applications.services import StaleDraft, SubmissionRefused
 from stplan.eligibility.interchange import InputError
@@ -42,6 +42,7 @@ api.add_router("", applications.router)
 api.add_router("", review.router)
 api.add_router("/funding", funding.router)
 api.add_router("", projects.router)
+api.add_router("", integrity.router)
 
 
 def _error(request, status: int, code: str, message: str, problems=(), findings=()):

@@ -17,7 +17,13 @@ def _page(request, form, *, created=None, status=200):
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": tokens, "created": created, "now": timezone.now()},
+        {
+            "form": form,
+            "tokens": tokens,
+            "history": selectors.token_history(user=request.user)[:50],
+            "created": created,
+            "now": timezone.now(),
+        },
         status=status,
     )
 

@@ -67,6 +67,9 @@ class Application(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     form = models.JSONField(_("申报书填报内容"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("已提交版本数"), default=0)
+    # The 市财政 funds the last submitted version asks for, kept beside it so statistics can
+    # sum it in the database (the version's snapshot is JSON).
+    requested_amount = models.PositiveIntegerField(_("申请市财政资助（元）"), default=0)
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -21,6 +21,7 @@ from stplan.applications.models import (
     Status,
 )
 from stplan.applications.selectors import prior_counts, recheck, system_records
+from stplan.applications.submission import submitted_content
 from stplan.applications.window import submission_window_problem
 from stplan.applications.workflow import APPLICATION, TRANSITIONS
 from stplan.eligibility import facts
@@ -333,6 +334,7 @@ def transition(
         if action in ("submit", "resubmit"):
             version = _freeze(locked, actor, now)
             locked.first_submitted_at = locked.first_submitted_at or now
+            locked.requested_amount = submitted_content(version).requested_city_funds
             payload["sha256"] = version.sha256
         if action == "formal_pass":
             payload["overrides"] = _record_overrides(locked, actor, overrides or {})

@@ -7,16 +7,6 @@ from openpyxl.styles import Font
 
 from stplan.spreadsheets import append_row
 
-BREAKDOWN_COLUMNS = [
-    ("applications", "申报数"),
-    ("passed", "形审通过"),
-    ("rejected", "形审不通过"),
-    ("pass_rate", "形审通过率（%）"),
-    ("funded", "立项数"),
-    ("funded_amount", "立项资助金额（元）"),
-    ("paid_amount", "已拨付（元）"),
-]
-
 
 def _book(title: str, header: list[str]):
     book = Workbook()
@@ -34,10 +24,13 @@ def _bytes(book) -> bytes:
     return buffer.getvalue()
 
 
-def breakdown_xlsx(rows: list[dict], dimension_label) -> bytes:
-    book, sheet = _book("统计", [str(dimension_label), *(title for _key, title in BREAKDOWN_COLUMNS)])
-    for row in rows:
-        append_row(sheet, [row["label"], *(row[key] for key, _title in BREAKDOWN_COLUMNS)])
+def table_xlsx(table) -> bytes:
+    """One table of the page (a `stplan.statistics.tables.Table`), its rows as shown."""
+    book, sheet = _book(
+        str(table.title)[:31], [str(table.label_title), *(str(c.title) for c in table.columns)]
+    )
+    for row in table.rows:
+        append_row(sheet, [row["label"], *(row[c.key] for c in table.columns)])
     return _bytes(book)
 
 

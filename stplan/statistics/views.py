@@ -2,11 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from stplan.statistics import exports, selectors
+from stplan.statistics.tables import CACHE_SECONDS, numbers, tables
 from stplan.web import xlsx_response
 
 
@@ -24,30 +24,19 @@ def _dimension(request) -> str:
 def overview(request):
     _allowed(request)
     by = _dimension(request)
-    rows = selectors.breakdown(request.user, by)
-    for row in rows:
-        row["url"] = reverse("statistics:applications") + "?" + urlencode({"by": by, "value": row["value"]})
+    found = numbers(request.user, by)
+    shown = tables(found, by)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(exports.breakdown_xlsx(rows, selectors.DIMENSIONS[by].label), f"统计-{by}.xlsx")
+        wanted = request.GET.get("table") or "breakdown"
+        table = next((t for t in shown if t.key == wanted), shown[0])
+        return xlsx_response(exports.table_xlsx(table), f"统计-{table.key}-{by}.xlsx")
     context = {
         "by": by,
         "dimensions": selectors.DIMENSIONS,
-        "dimension_label": selectors.DIMENSIONS[by].label,
-        "rows": rows,
-        "projects": selectors.projects_by_state(request.user),
-        "chart": {
-            "labels": [r["label"] for r in rows],
-            "urls": [r["url"] for r in rows],
-            "series": [
-                {"name": _("申报数"), "data": [r["applications"] for r in rows]},
-                {"name": _("形审通过"), "data": [r["passed"] for r in rows]},
-                {"name": _("立项"), "data": [r["funded"] for r in rows]},
-            ],
-            "amounts": [
-                {"name": _("立项资助金额（元）"), "data": [r["funded_amount"] for r in rows]},
-                {"name": _("已拨付（元）"), "data": [r["paid_amount"] for r in rows]},
-            ],
-        },
+        "tables": shown,
+        "computed_at": found["computed_at"],
+        "cache_seconds": CACHE_SECONDS,
+        "charts": [chart for table in shown for chart in table.chart_data()],
     }
     return render(request, "statistics/overview.html", context)
 
@@ -57,19 +46,22 @@ def applications(request):
     _allowed(request)
     by = _dimension(request)
     value = (request.GET.get("value") or "")[:100]
-    found = selectors.drill_down(request.user, by, value)
+    subset = (request.GET.get("subset") or "")[:40]
+    found = selectors.drill_down(request.user, by, value, subset, today=timezone.localdate())
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.applications_xlsx(found), f"统计明细-{by}.xlsx")
     page = Paginator(found, 100).get_page(request.GET.get("page"))
-    rows = selectors.breakdown(request.user, by)
-    label = next((r["label"] for r in rows if r["value"] == value), value)
+    query = {"by": by, "value": value}
+    if subset:
+        query["subset"] = subset
     context = {
         "by": by,
         "value": value,
-        "label": label,
+        "label": "" if subset.startswith("expert:") else selectors.label(by, value),
+        "subset_label": selectors.subset_label(subset) if selectors.valid_subset(subset) else "",
         "dimension": selectors.DIMENSIONS[by],
         "page": page,
         "applications": page.object_list,
-        "query": urlencode({"by": by, "value": value}),
+        "query": urlencode(query),
     }
     return render(request, "statistics/applications.html", context)

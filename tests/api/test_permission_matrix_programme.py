@@ -69,7 +69,32 @@ def expect(endpoint: str, actor: str, obj: str | None) -> int:
         case "confirm" | "review":
             # The expert's task is already submitted: the service refuses, the task stays.
             return 422 if actor == "expert" else 404
+        case "pay" | "report":
+            # Whoever sees the project is answered by the service (REFUSALS); others not at all.
+            return 422 if "own" in PROJECTS_SEEN.get(actor, set()) else 404
+        case "integrity" | "findings":
+            # The funded application: its 科室 and the 局管理员 review it; its applicants see it
+            # but not its 查重 or the desk's findings; everyone else is not told it exists.
+            if actor in MANAGERS:
+                return 200
+            return 403 if actor in ("leader_own", "unit_admin_own") else 404
+        case "pairs":
+            return 200 if actor in BUREAU_STAFF else 403
     raise AssertionError(endpoint)
+
+
+# The Chinese refusal each caller who sees the project gets: the tranche is not yet released
+# (the 任务书 is unsigned) and the project not yet in progress, or the caller may not act.
+REFUSALS = {
+    ("pay", "officer_own"): "第1笔尚不满足拨付条件",
+    ("pay", "bureau_admin"): "第1笔尚不满足拨付条件",
+    ("pay", "leader_own"): "您没有权限登记拨付。",
+    ("pay", "unit_admin_own"): "您没有权限登记拨付。",
+    ("report", "leader_own"): "项目不在实施中。",
+    ("report", "unit_admin_own"): "只有项目负责人可以提交年度报告。",
+    ("report", "officer_own"): "只有项目负责人可以提交年度报告。",
+    ("report", "bureau_admin"): "只有项目负责人可以提交年度报告。",
+}
 
 
 ENDPOINTS = [
@@ -84,6 +109,11 @@ ENDPOINTS = [
     ("task", "own"),
     ("confirm", "own"),
     ("review", "own"),
+    ("pay", "own"),
+    ("report", "own"),
+    ("integrity", "own"),
+    ("findings", "own"),
+    ("pairs", None),
 ]
 CELLS = [(endpoint, actor, obj) for actor in ACTORS for endpoint, obj in ENDPOINTS]
 
@@ -109,6 +139,7 @@ def _build():
         "projects": {"own": projects[funded.pk], "second": projects[second.pk]},
         "task": task,
         "expert_tasks": set(Assignment.objects.filter(expert=task.expert).values_list("pk", flat=True)),
+        "tranches_before": list(projects[funded.pk].tranches.values("status", "paid_amount")),
     }
 
 
@@ -141,6 +172,11 @@ def _url(world, endpoint, obj):
         "task": f"/api/v1/review/tasks/{task.pk}",
         "confirm": f"/api/v1/review/tasks/{task.pk}/confirm",
         "review": f"/api/v1/review/tasks/{task.pk}/review",
+        "pay": f"/api/v1/projects/{world['projects']['own'].pk}/tranches/1/payment",
+        "report": f"/api/v1/projects/{world['projects']['own'].pk}/reports",
+        "integrity": f"/api/v1/applications/{world['projects']['own'].application_id}/integrity",
+        "findings": f"/api/v1/applications/{world['projects']['own'].application_id}/findings",
+        "pairs": f"/api/v1/integrity/pairs?guide={world['projects']['own'].application.guide.slug}",
     }[endpoint]
 
 
@@ -156,12 +192,25 @@ def test_api_permission(world, endpoint, actor, obj):
         response = client.post(url, body, content_type="application/json", **headers)
     elif endpoint == "review":
         response = client.put(url, json.dumps({"scores": {}}), content_type="application/json", **headers)
+    elif endpoint == "pay":
+        body = json.dumps({"paid_on": "2022-01-05", "voucher": "矩阵凭证"})
+        response = client.post(url, body, content_type="application/json", **headers)
+    elif endpoint == "report":
+        body = json.dumps({"year": 1, "narrative": "进展", "spent": 0})
+        response = client.post(url, body, content_type="application/json", **headers)
     else:
         response = client.get(url, **headers)
 
     assert response.status_code == expect(endpoint, actor, obj), response.content.decode()
     assert Assignment.objects.filter(pk=world["task"].pk).values().get() == task_before
     body = response.json()
+    if endpoint in ("pay", "report"):
+        project = world["projects"]["own"]
+        assert list(project.tranches.values("status", "paid_amount")) == world["tranches_before"]
+        assert not project.reports.exists()
+        if response.status_code == 422:
+            assert body["code"] == "refused"
+            assert body["message"].startswith(REFUSALS[endpoint, actor])
     if endpoint == "projects" and response.status_code == 200:
         seen = {name for name, p in world["projects"].items() if p.pk in {r["id"] for r in body["results"]}}
         assert seen == PROJECTS_SEEN.get(actor, set())

@@ -87,3 +87,48 @@ def test_statistics_chart_draws_at_phone_width(new_page, screenshots):
     assert _painted(page, "#chart-counts")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     screenshots(page, "phone")
+
+
+def test_statistics_time_series_draws_and_drills_down(new_page, screenshots):
+    applications, admin = _programme()
+    page = new_page()
+    log_in(page, lambda step: screenshots(page, step), admin.username, FACTORY_PASSWORD, "admin")
+
+    page.goto("/statistics/")
+    page.wait_for_function("() => document.querySelector('#chart-series canvas')?.width > 0")
+    assert _painted(page, "#chart-series")
+    screenshots(page, "time-series")
+
+    # The 立项数 series (third) of the only batch: a click on its point lists the two funded.
+    page.locator("#chart-series").scroll_into_view_if_needed()
+    x, y = page.evaluate(
+        """() => {
+            const element = document.getElementById("chart-series");
+            const chart = echarts.getInstanceByDom(element);
+            const funded = chart.getOption().series[2].data[0];
+            const point = chart.convertToPixel({seriesIndex: 2}, [0, funded]);
+            const box = element.getBoundingClientRect();
+            return [box.left + point[0], box.top + point[1]];
+        }"""
+    )
+    page.mouse.click(x, y)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("立项")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("批次")
+    expect(page.locator("table tbody tr")).to_have_count(2)
+    for application in applications:
+        expect(page.get_by_role("link", name=application.number, exact=True)).to_be_visible()
+    screenshots(page, "time-series-drill-down")
+
+
+def test_statistics_page_fits_a_phone(new_page, screenshots):
+    _applications, admin = _programme()
+    page = new_page(viewport={"width": 360, "height": 740})
+    log_in(page, lambda step: screenshots(page, step), admin.username, FACTORY_PASSWORD, "admin")
+
+    for by in ("direction", "county"):
+        page.goto(f"/statistics/?by={by}")
+        page.wait_for_function("() => document.querySelector('#chart-series canvas')?.width > 0")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto("/statistics/applications/?by=batch&value=1&subset=funded")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshots(page, "phone-360")

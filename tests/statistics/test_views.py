@@ -2,16 +2,21 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from stplan.applications import services
 from stplan.funding import services as funding
+from stplan.projects.services import decide_acceptance, submit_acceptance, submit_report
+from stplan.statistics import selectors
 from stplan.statistics.selectors import breakdown, drill_down
 from tests.world import (
     BureauAdminFactory,
     LeaderFactory,
     OfficerFactory,
+    UnitAdminFactory,
     draft_25,
     open_guide,
     recommended_6,
@@ -105,3 +110,171 @@ def test_unknown_dimension_falls_back_to_direction(programme):
     client.force_login(BureauAdminFactory())
 
     assert client.get("/statistics/?by=nonsense").context["by"] == "direction"
+
+
+def _signed(project, staff):
+    from stplan.projects import services as projects
+
+    projects.advance_contract(project=project, actor=project.application.leader, action="confirm")
+    projects.advance_contract(
+        project=project, actor=UnitAdminFactory(unit=project.application.lead_unit), action="unit_approve"
+    )
+    projects.advance_contract(project=project, actor=staff, action="approve")
+    project.refresh_from_db()
+    return project
+
+
+@pytest.fixture
+def projects(programme):
+    """The two 方向25 projects of `programme`, signed (in progress)."""
+    funded, _rejected = programme
+    staff = BureauAdminFactory()
+    return [_signed(a.project, staff) for a in sorted(funded, key=lambda a: a.number)], staff
+
+
+def test_breakdown_sums_the_amount_requested(programme):
+    rows = {r["value"]: r for r in breakdown(BureauAdminFactory(), "direction")}
+
+    assert rows["25"]["requested_amount"] == 2 * 50_000
+    assert rows["6"]["requested_amount"] == 300_000
+
+
+def test_projects_by_dimension_counts_each_state(projects):
+    rows = selectors.projects_by_dimension(BureauAdminFactory(), "direction")
+
+    assert [(r["value"], r["in_progress"], r["contracting"]) for r in rows] == [("25", 2, 0)]
+
+
+def test_overdue_reports_counts_years_ended_without_a_report(projects):
+    (first, second), _staff = projects
+    today = first.starts_on + timedelta(days=366)
+    submit_report(
+        project=second,
+        actor=second.application.leader,
+        year=1,
+        progress={},
+        narrative="进展",
+        spent=0,
+        today=today,
+    )
+    admin = BureauAdminFactory()
+
+    (row,) = selectors.overdue_reports(admin, "direction", today=today)
+
+    assert (row["value"], row["projects"], row["owing"], row["missing"]) == ("25", 2, 1, 1)
+    assert [a.pk for a in drill_down(admin, "direction", "25", "overdue", today=today)] == [
+        first.application_id
+    ]
+    assert (
+        selectors.overdue_reports(admin, "direction", today=first.starts_on + timedelta(days=300))[0][
+            "missing"
+        ]
+        == 0
+    )
+
+
+def test_acceptance_outcomes_and_input_output_ratio(projects):
+    (first, second), _staff = projects
+    officer = OfficerFactory(section=first.application.direction.section)
+    for project, output, decision in ((first, 600_000, "passed"), (second, 100_000, "failed")):
+        submit_acceptance(
+            project=project,
+            actor=project.application.leader,
+            achieved={},
+            total_investment=200_000,
+            new_output=output,
+            summary="总结",
+            today=project.ends_on,
+        )
+        decide_acceptance(project=project, actor=officer, decision=decision, reason="结论")
+
+    (row,) = selectors.acceptance_outcomes(BureauAdminFactory(), "direction")
+
+    assert (row["passed"], row["failed"], row["closed"], row["submitted"]) == (1, 1, 0, 0)
+    assert (row["new_output"], row["total_investment"], row["concluded_amount"]) == (600_000, 200_000, 50_000)
+    assert row["roi"] == 3.0
+    assert row["funding_yield"] == 12.0
+    assert [a.pk for a in drill_down(BureauAdminFactory(), "direction", "25", "acceptance:failed")] == [
+        second.application_id
+    ]
+
+
+def test_expert_workload_counts_tasks_and_late_submissions(programme):
+    _funded, _rejected = programme
+    rows = selectors.expert_workload(BureauAdminFactory(), now=timezone.now())
+
+    assert sum(r["tasks"] for r in rows) == 4
+    assert sum(r["submitted"] for r in rows) == 4
+    assert sum(r["late"] for r in rows) == 0  # the round had no due time
+    busiest = rows[0]
+    listed = drill_down(BureauAdminFactory(), "direction", "", f"expert:{busiest['value']}")
+    assert listed.count() == busiest["tasks"]
+
+
+def test_time_series_has_one_point_per_batch(programme):
+    (point,) = selectors.time_series(BureauAdminFactory())
+
+    assert (point["applications"], point["passed"], point["funded"], point["funded_amount"]) == (
+        3,
+        2,
+        2,
+        100_000,
+    )
+    assert point["label"].startswith(f"{point['year']}年 ")
+    assert drill_down(BureauAdminFactory(), "batch", point["value"], "funded").count() == 2
+
+
+def test_every_table_exports_to_xlsx(projects):
+    client = Client()
+    client.force_login(BureauAdminFactory())
+    for table in ("breakdown", "series", "projects", "overdue", "acceptance", "experts"):
+        response = client.get("/statistics/", {"by": "county", "table": table, "format": "xlsx"})
+        sheet = load_workbook(BytesIO(response.content)).active
+        assert response.status_code == 200
+        assert sheet.max_row >= 1
+    sheet = load_workbook(
+        BytesIO(
+            client.get("/statistics/", {"by": "direction", "table": "projects", "format": "xlsx"}).content
+        )
+    ).active
+    assert [c.value for c in sheet[1]][:3] == ["方向", "任务书签订中", "实施中"]
+    assert [c.value for c in sheet[2]][:3] == ["方向25 青年创新人才科研专项", 0, 2]
+
+
+def test_page_says_when_its_numbers_were_computed_and_caches_them(projects):
+    client = Client()
+    client.force_login(BureauAdminFactory())
+
+    def rejected_in_6():
+        response = client.get("/statistics/")
+        (breakdown_table,) = [t for t in response.context["tables"] if t.key == "breakdown"]
+        return response, next(r["rejected"] for r in breakdown_table.rows if r["value"] == "6")
+
+    first, before = rejected_in_6()
+    draft = recommended_6(open_guide())
+    services.transition(
+        application=draft, action="formal_reject", actor=BureauAdminFactory(), reason="不符合"
+    )
+
+    assert "数据更新于" in first.content.decode()
+    assert rejected_in_6()[1] == before == 1
+    cache.clear()
+    assert rejected_in_6()[1] == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"subset": "nonsense"},
+        {"subset": "expert:x"},
+        {"subset": "project:nope"},
+        {"by": "batch", "value": "99999999999"},
+        {"by": "year", "value": "二〇二二"},
+        {"subset": "overdue", "value": "25"},
+    ],
+)
+def test_drill_down_survives_any_query(programme, query):
+    client = Client()
+    client.force_login(BureauAdminFactory())
+
+    assert client.get("/statistics/applications/", query).status_code == 200

@@ -147,8 +147,9 @@ def _history(_demo):
     found = []
     for kind, model in models.items():
         objects = model.objects.order_by("pk")
-        for state, path in _per_state("history", objects, kwargs=lambda o, k=kind: {"kind": k, "pk": o.pk}):
-            found.append((f"{kind}:{state}", path))
+        # One table of events whatever the state: the objects of each kind are tried in turn.
+        paths = _per_state("history", objects, kwargs=lambda o, k=kind: {"kind": k, "pk": o.pk})
+        found += [(kind, path) for _state, path in paths]
     return found
 
 

@@ -339,7 +339,9 @@ def _opens(client: Client, name: str, path: str) -> str | None:
         return None
     match = resolve(final)
     shown = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-    return f"{final}?{query}" if query else final if shown == name or path == final else None
+    if shown != name:
+        return None  # sent elsewhere: to the login, or another page
+    return f"{final}?{query}" if query else final
 
 
 # The document's width, and the outermost elements reaching past the window's edges that no

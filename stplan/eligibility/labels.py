@@ -112,4 +112,7 @@ RULE_KINDS = {
     "challenge_plan": "揭榜挂帅：揭榜方案",
     "per_unit_limit": "每个单位限报项数",
     "per_county_limit": "每个县限报项数",
+    "not_funded_before": "重复资助",
+    "leader_limit": "负责人限项",
+    "credit_sanction": "失信记录",
 }

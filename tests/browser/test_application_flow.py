@@ -400,6 +400,7 @@ def test_workspace_and_desk_fit_a_phone_screen(new_page, screenshots):
 
     log_in(page, shot, officer.username, FACTORY_PASSWORD, "officer")
     assert_fits("officer's workspace")
+    page.get_by_text("菜单", exact=True).click()  # on a phone the links fold under 菜单
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="形式审查").click()
     expect(page.get_by_role("row").filter(has_text=application.number)).to_be_visible()
     shot("desk")

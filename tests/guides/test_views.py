@@ -94,3 +94,22 @@ def test_direction_page_lists_structured_indicators(client, guide):
     assert "可量化的考核指标" in html
     assert "产业重大技术突破" in html
     assert "3–5 项" in html
+
+
+def test_every_direction_page_opens_with_its_rules_named(client, guide):
+    # 方向31 and 33 carry the 重复资助 rule, which once had no name and answered with HTTP 500.
+    for direction in guide.directions.all():
+        response = client.get(reverse("guides:direction_detail", args=[guide.slug, direction.number]))
+        assert response.status_code == 200, direction.number
+    html = client.get(reverse("guides:direction_detail", args=[guide.slug, 31])).content.decode()
+    assert "重复资助" in html
+
+
+def test_every_rule_kind_has_a_name_for_the_direction_page():
+    from typing import get_args
+
+    from stplan.eligibility.labels import RULE_KINDS
+    from stplan.eligibility.rules import AnyRule
+
+    kinds = {get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(AnyRule)[0])}
+    assert kinds - set(RULE_KINDS) == set()

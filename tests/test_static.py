@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 from django.contrib.staticfiles import finders
 
 
@@ -15,3 +18,13 @@ def test_pages_link_the_stylesheet_and_the_favicon(client, db):
 
     assert '<link rel="stylesheet" href="/static/stplan.css">' in html
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_stylesheet_braces_balance():
+    """An unclosed @media block would silently apply every later rule at one width only."""
+    css = re.sub(r"/\*.*?\*/", "", Path(finders.find("stplan.css")).read_text(encoding="utf-8"), flags=re.S)
+    depth = 0
+    for character in css:
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        assert depth >= 0
+    assert depth == 0

@@ -34,6 +34,7 @@ from stplan.accounts import services as accounts
 from stplan.accounts.models import Unit, User
 from stplan.applications.jobs import DESK_EXPORT
 from stplan.applications.models import Application, ApplicationVersion
+from stplan.applications.selectors import latest_content
 from stplan.appraisals.models import Panel, PanelTask
 from stplan.challenges.models import ChallengeItem, Need, NeedCall
 from stplan.challenges.services import transition_need
@@ -42,11 +43,11 @@ from stplan.funding.models import FundingPlan
 from stplan.guides.models import Direction, Guide
 from stplan.history import KINDS
 from stplan.integrity import services as integrity
-from stplan.integrity.models import SimilarPair
+from stplan.integrity.models import FundedElsewhere, SimilarPair
 from stplan.jobs import services as jobs
 from stplan.jobs.models import Job
 from stplan.pledges.models import Pledge
-from stplan.projects.models import CountyAward, Project
+from stplan.projects.models import AcceptancePanel, CountyAward, Project
 from stplan.review.models import Assignment, Expert, ReviewRound
 from tests.factories import credit_code
 from tests.world import LeaderFactory, OfficerFactory, need_call, registration_link, submitted_need
@@ -89,6 +90,50 @@ SKIPPED = {
     "appraisals:task_decline": "POST only",
     "jobs:progress": "htmx fragment polled inside jobs:detail, measured there",
     "jobs:download": "file download",
+    "applications:desk_bulk": "POST only: the desk's bulk decision",
+    "integrity:sanctions_template": "Excel download",
+    "projects:acceptance_review": (
+        "the demo's panel experts are chosen by the solver, not among ROLES: measured at 360 px in "
+        "tests/browser/test_acceptance_panel_flow.py"
+    ),
+    "accounts:registration_approve": "POST only: one action of its page (a refused form is shown on that page)",
+    "accounts:registration_reject": "POST only: one action of its page (a refused form is shown on that page)",
+    "applications:submit": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_solve": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_publish": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_pin": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_forbid": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_clear": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_extend": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_conflict": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:round_close": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:task_confirm": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:task_declare": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:task_save": "POST only: one action of its page (a refused form is shown on that page)",
+    "review:task_submit": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:revoke_award": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:confirm_contract": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:unit_approve_contract": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:approve_contract": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:pay": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:verify": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:report": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:accept_report": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:return_report": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:change": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:approve_change": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:reject_change": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:acceptance": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:decide_acceptance": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:evidence": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:terminate": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:allow_early": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:acceptance_panel_action": "POST only: one action of its page (a refused form is shown on that page)",
+    "projects:acceptance_review_decline": "POST only: one action of its page (a refused form is shown on that page)",
+    "accounts:qualification_proof": "file download",
+    "review:task_attachment": "file download",
+    "projects:certificate": "PDF download",
+    "projects:acceptance_evidence": "file download",
 }
 
 # Who signs in for each role; a page is opened by the first of them who can open it. The
@@ -225,6 +270,10 @@ PAGES: dict[str, Callable] = {
     "funding:plan": lambda _: _per_state("funding:plan", FundingPlan.objects.order_by("pk")),
     "funding:compare": _compare,
     "funding:publicity": lambda _: _per_state("funding:publicity", FundingPlan.objects.order_by("pk")),
+    "funding:objection": lambda _: _per_state("funding:objection", FundingPlan.objects.order_by("pk")),
+    "funding:publicity_contact": lambda _: _per_state(
+        "funding:publicity_contact", FundingPlan.objects.order_by("pk")
+    ),
     "integrity:pair": lambda _: _per_state("integrity:pair", SimilarPair.objects.order_by("pk")),
     "integrity:application_pairs": lambda _: _per_state(
         "integrity:application_pairs",
@@ -234,6 +283,11 @@ PAGES: dict[str, Callable] = {
     ),
     "projects:detail": lambda _: _per_state(
         "projects:detail", Project.objects.select_related("contract").order_by("pk"), state=_project_state
+    ),
+    "projects:acceptance_panel": lambda _: _per_state(
+        "projects:acceptance_panel",
+        AcceptancePanel.objects.select_related("acceptance").order_by("pk"),
+        kwargs=lambda p: {"pk": p.acceptance.project_id},
     ),
     "pledges:detail": lambda _: _per_state("pledges:detail", Pledge.objects.order_by("pk")),
     "appraisals:panel": lambda _: _per_state("appraisals:panel", Panel.objects.order_by("pk")),
@@ -281,6 +335,18 @@ def _demo_world() -> dict:
     TOTPDevice.objects.create(user=second_step, name="身份验证器", confirmed=True)
     admin = User.objects.get(username="admin")
     guide = Guide.objects.get(slug=GUIDE)
+    # The demo's texts resemble nothing; a project funded elsewhere with one of them gives 查重
+    # a pair to show.
+    copied = Application.objects.filter(title="罗汉果深加工技术成果转化").get()
+    content = latest_content(copied)
+    FundedElsewhere.objects.create(
+        unit_name="桂林某公司",
+        title="罗汉果甜苷深加工技术研究",
+        summary=f"{content.summary}\n{content.research_content}",
+        year=2021,
+        funder="自治区科技计划",
+        imported_by=admin,
+    )
     integrity.scan(guide=guide, actor=admin)
     desk_officer = User.objects.get(username="keshi-nongye")
     jobs.start(kind=DESK_EXPORT, owner=desk_officer, params={})

@@ -27,6 +27,7 @@ PLAN = workflow.register(
         records={"create": _("生成方案"), "optimise": _("优化"), "change": _("经办人修改")},
         payload_labels={
             "application": _("申报编号"),
+            "batch": _("申报批次"),
             "budget": _("总预算（元）"),
             "objective": _("优化目标"),
             "selected": _("拟立项项目数"),

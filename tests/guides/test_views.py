@@ -148,7 +148,9 @@ def test_attachment_template_downloads_as_a_pdf_from_the_guide_text(client, guid
     assert "filename*=utf-8''%E5%8D%95%E4%BD%8D" in response["Content-Disposition"]
 
 
-def test_attachment_template_the_bureau_uploaded_replaces_the_generated_one(client, guide, settings, tmp_path):
+def test_attachment_template_the_bureau_uploaded_replaces_the_generated_one(
+    client, guide, settings, tmp_path
+):
     from django.core.files.base import ContentFile
 
     from stplan.guides.models import AttachmentTemplateFile

@@ -53,12 +53,6 @@ def default_amount(application, content: SubmittedApplication | None) -> int:
 NAME_LENGTH = FundingPlan._meta.get_field("name").max_length
 
 
-def calls_numbers(batch: CallBatch) -> list[int]:
-    """The 方向 numbers a batch takes."""
-    guide = batch.guide
-    return [d.number for d in guide.spec.directions if batch in calls.batches_taking(guide, d.number)]
-
-
 def default_batch(review_round) -> CallBatch | None:
     """The batch a plan of this round funds when none is chosen: the current batch of the
     round's first 方向."""
@@ -98,7 +92,7 @@ def create_plan(
     batch = batch or default_batch(review_round)
     if batch is None or batch.guide_id != review_round.guide_id:
         raise ServiceError("请选择本指南的申报批次。")
-    taken = set(calls_numbers(batch))
+    taken = set(calls.directions_of(batch))
     if not taken & set(review_round.directions.values_list("number", flat=True)):
         raise ServiceError(f"该评审批次的方向都不属于“{batch.name}”，请选择其他申报批次。")
     if total_budget <= 0:

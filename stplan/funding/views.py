@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 from openpyxl import Workbook
 
@@ -75,6 +75,7 @@ def _managed_plan(request, pk) -> FundingPlan:
 
 
 @login_required
+@require_safe
 def plan_detail(request, pk):
     plan = _managed_plan(request, pk)
     if request.GET.get("format") == "xlsx":

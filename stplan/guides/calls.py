@@ -97,3 +97,11 @@ def guide_statuses(guide: Guide, numbers, now: datetime | None = None) -> dict[i
 def guide_summary(guide: Guide, now: datetime | None = None) -> list[CallStatus]:
     """Every batch of the guide with its status, for the guide list and page."""
     return [status_of(batch, now) for batch in guide.call_batches]
+
+
+def directions_of(batch: CallBatch) -> list[int]:
+    """The 方向 numbers a batch takes, with the guide's batches as they are now."""
+    batches = list(CallBatch.objects.filter(guide_id=batch.guide_id))
+    named = {n for b in batches for n in b.direction_numbers}
+    numbers = batch.guide.directions.values_list("number", flat=True)
+    return [n for n in numbers if batch.takes(n, named)]

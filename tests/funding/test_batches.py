@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -48,7 +49,7 @@ def test_a_second_plan_of_the_same_batch_cannot_become_final(guide):
     second = services.create_plan(actor=staff, review_round=current, name="二", total_budget=100_000)
     _final(first, staff)
     with pytest.raises(
-        ServiceError, match="^“第一批”已有方案确定立项，同一申报批次的其他方案只能用于测算。$"
+        ServiceError, match=re.escape("“第一批”已有方案确定立项，同一申报批次的其他方案只能用于测算。")
     ):
         services.publicize(plan=second, actor=staff)
 
@@ -57,7 +58,7 @@ def test_a_plan_only_takes_the_directions_of_its_batch(guide):
     current, _applications, staff = scored_round(guide, [90])
     year_round = guide.batches.get(code="year-round-27")
     with pytest.raises(
-        ServiceError, match="^该评审批次的方向都不属于“方向27常年受理”，请选择其他申报批次。$"
+        ServiceError, match=re.escape("该评审批次的方向都不属于“方向27常年受理”，请选择其他申报批次。")
     ):
         services.create_plan(
             actor=staff, review_round=current, name="27", total_budget=50_000, batch=year_round
@@ -70,7 +71,7 @@ def test_a_batch_of_another_guide_is_refused(guide):
     current, _applications, staff = scored_round(guide, [90])
     other = Guide.objects.create(slug="other", title="他", year=2023, data_sha256="0")
     batch = CallBatch.objects.create(guide=other, code="first", name="第一批")
-    with pytest.raises(ServiceError, match="^请选择本指南的申报批次。$"):
+    with pytest.raises(ServiceError, match=re.escape("请选择本指南的申报批次。")):
         services.create_plan(actor=staff, review_round=current, name="x", total_budget=50_000, batch=batch)
 
 

@@ -524,7 +524,7 @@ def test_what_administrators_maintain_stays_editable(chief_client, superuser):
     guide = open_guide()
     request = _request(superuser)
     editable = {
-        "guides_guide": (guide.pk, {"opens_at", "closes_at"}),
+        "guides_guide": (guide.pk, {"revision_days"}),
         "accounts_unit": (UnitFactory().pk, {"recommender_kind"}),
         "accounts_user": (superuser.pk, {"role"}),
     }

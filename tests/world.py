@@ -30,9 +30,25 @@ DIRECTION_25_ATTACHMENTS = ("id_card", "doctorate_certificate", "guilin_arrival_
 def open_guide(*, opens_days_ago: int = 10, closes_in_days: int = 10) -> Guide:
     guide = load_guide(slug="guilin-2022")
     now = timezone.now()
-    guide.opens_at = now - timedelta(days=opens_days_ago)
-    guide.closes_at = now + timedelta(days=closes_in_days)
-    guide.save(update_fields=["opens_at", "closes_at"])
+    return set_call_window(
+        guide, opens_at=now - timedelta(days=opens_days_ago), closes_at=now + timedelta(days=closes_in_days)
+    )
+
+
+_KEEP = object()
+
+
+def set_call_window(guide: Guide, *, opens_at=_KEEP, closes_at=_KEEP, code: str | None = None) -> Guide:
+    """Dates every batch that is not 常年受理 (or, with code, that one batch) as the bureau
+    sets them in the admin; None clears a date, an omitted one stays."""
+    rows = guide.batches.filter(code=code) if code else guide.batches.filter(year_round=False)
+    fields = {
+        name: value
+        for name, value in (("opens_at", opens_at), ("closes_at", closes_at))
+        if value is not _KEEP
+    }
+    rows.update(**fields)
+    guide.__dict__.pop("call_batches", None)
     return guide
 
 

@@ -28,6 +28,7 @@ from stplan.eligibility import facts
 from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.rules import BatchLimit
 from stplan.errors import ServiceError
+from stplan.guides import calls
 from stplan.guides.models import Direction
 from stplan.uploads import check_upload
 from stplan.workflow import perform
@@ -48,7 +49,7 @@ def create_application(*, actor: User, direction: Direction) -> Application:
     if not direction.accepts_applications:
         raise ServiceError(f"方向{direction.number}不接受申报。")
     guide = direction.guide
-    if guide.closes_at and timezone.now() > guide.closes_at:
+    if calls.direction_status(direction).state == calls.CLOSED:
         raise ServiceError("本批次申报已截止，不能再创建申报书。")
     application = Application.objects.create(
         guide=guide,

@@ -164,10 +164,9 @@ def load_demo() -> list[tuple[str, str]]:
     """Idempotent: a second run leaves existing demo data as it is."""
     guide = load_guide(slug=GUIDE)
     now = timezone.now()
-    if guide.opens_at is None:
-        guide.opens_at = now - timedelta(days=20)
-        guide.closes_at = now + timedelta(days=40)
-        guide.save(update_fields=["opens_at", "closes_at"])
+    guide.batches.filter(year_round=False, opens_at=None).update(
+        opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=40)
+    )
     admin = _user(
         "admin",
         is_staff=True,

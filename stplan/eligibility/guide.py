@@ -6,6 +6,7 @@ the same file into its tables (`stplan.guides.services.load_guide`).
 """
 
 import re
+from datetime import datetime
 from functools import cache, cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -118,6 +119,46 @@ class Payments(Data):
             if sum(split) != 100:
                 raise ValueError(f"{what}的拨付比例之和须为100，现为{sum(split)}（{list(split)}）")
         return self
+
+
+class CallBatch(Data):
+    """One 申报批次 of the call: which 方向 it takes and when. The dates here are only where a
+    new installation starts; the bureau sets the real ones in the admin (guides.CallBatch)."""
+
+    code: str = Field(pattern=r"^[a-z0-9_-]{1,30}$")
+    name: str
+    # The 方向 this batch takes; empty: every 方向 that no other batch of the file names.
+    directions: tuple[int, ...] = ()
+    # 常年受理: open without a closing date, funded batch by batch.
+    year_round: bool = False
+    opens: datetime | None = None
+    closes: datetime | None = None
+
+
+class Call(Data):
+    batches: tuple[CallBatch, ...]
+    interpretation: str | None = None
+
+    @model_validator(mode="after")
+    def _batches(self) -> "Call":
+        codes = [b.code for b in self.batches]
+        if len(set(codes)) != len(codes):
+            raise ValueError("call.batches 的 code 重复")
+        for b in self.batches:
+            if b.opens and b.closes and b.closes <= b.opens:
+                raise ValueError(f"申报批次“{b.name}”的截止时间须晚于开始时间")
+        return self
+
+
+class AttachmentTemplate(Data):
+    """A 必备附件 the guide asks applicants to sign, with the text of a blank to download; the
+    bureau may upload its own file instead (guides.AttachmentTemplateFile)."""
+
+    code: str
+    title: str
+    # The 方向 it is asked of besides those whose attachments rule names the code.
+    directions: tuple[int, ...] = ()
+    body: str
 
 
 class Challenge(Data):
@@ -251,6 +292,8 @@ class Guide(Data):
     categories: tuple[Category, ...]
     metrics: dict[str, Metric]
     directions: tuple[Direction, ...]
+    call: Call = Call(batches=(CallBatch(code="main", name="申报"),))
+    attachment_templates: tuple[AttachmentTemplate, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -282,7 +325,15 @@ class Guide(Data):
                     f"方向{d.number}分年拨付、实施年限{d.duration_years}年，"
                     f"payments.yearly_splits 中没有{d.duration_years}年的拨付比例"
                 )
+        for batch in self.call.batches:
+            if unknown := [n for n in batch.directions if n not in numbers]:
+                raise ValueError(f"申报批次“{batch.name}”列出的方向{unknown}不在 directions 中")
         return self
+
+    def attachment_templates_of(self, direction: Direction) -> list[AttachmentTemplate]:
+        """The templates of the 必备附件 this 方向 asks for, in the file's order."""
+        asked = {code for rule in direction.rules if rule.kind == "attachments" for code in rule.codes}
+        return [t for t in self.attachment_templates if t.code in asked or direction.number in t.directions]
 
     def direction(self, number: int) -> Direction | None:
         return self._by_number.get(number)

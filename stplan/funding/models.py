@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stplan.applications.models import Application
-from stplan.guides.models import Guide
+from stplan.guides.models import CallBatch, Guide
 from stplan.review.models import ReviewRound
 from stplan.workflow import Event
 
@@ -19,6 +19,15 @@ class PlanStatus(models.TextChoices):
 class FundingPlan(models.Model):
     guide = models.ForeignKey(Guide, on_delete=models.PROTECT, related_name="funding_plans")
     review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="funding_plans")
+    # The 申报批次 this plan funds: one plan per batch can be final (第一批, 第二批, and a
+    # 常年受理 方向 such as 27 batch by batch); None only for plans made before batches.
+    batch = models.ForeignKey(
+        CallBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="funding_plans",
+        verbose_name=_("申报批次"),
+    )
     name = models.CharField(_("方案名称"), max_length=100)
     objective = models.CharField(
         _("优化目标"),

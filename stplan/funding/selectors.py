@@ -1,7 +1,13 @@
-from django.db.models import QuerySet
-from django.utils import timezone
+from dataclasses import dataclass
+from datetime import datetime
 
-from stplan.funding.models import FundingPlan, PlanStatus
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stplan.amounts import yuan
+from stplan.funding.models import FundingPlan, ObjectionEvent, PlanEvent, PlanStatus
+from stplan.guides.models import CallBatch
 from stplan.review.selectors import managed_rounds
 
 
@@ -62,3 +68,90 @@ def publicity_phase(plan: FundingPlan, now=None) -> str:
 def objections_open(plan: FundingPlan, now=None) -> bool:
     """Whether objections are taken now: the plan is in 公示 and its period runs."""
     return plan.status == PlanStatus.PUBLICIZED and publicity_phase(plan, now) == "running"
+
+
+def batches_of(rounds) -> QuerySet[CallBatch]:
+    """The 申报批次 of the guides of these review rounds, for the plan form."""
+    final = FundingPlan.objects.filter(batch=OuterRef("pk"), status=PlanStatus.FINAL)
+    return (
+        CallBatch.objects.filter(guide__review_rounds__in=rounds)
+        .distinct()
+        .select_related("guide")
+        .annotate(final_plan=Exists(final))
+    )
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: datetime
+    actor: str
+    text: str
+
+
+def _yes_no(value) -> str:
+    return _("是") if value else _("否")
+
+
+def _change_text(payload: dict) -> str:
+    parts = []
+    if payload.get("before_amount") != payload.get("amount"):
+        parts.append(
+            _("拟资助金额：%(old)s → %(new)s")
+            % {"old": yuan(payload.get("before_amount")), "new": yuan(payload.get("amount"))}
+        )
+    if payload.get("before_chosen") != payload.get("chosen"):
+        parts.append(
+            _("拟立项：%(old)s → %(new)s")
+            % {"old": _yes_no(payload.get("before_chosen")), "new": _yes_no(payload.get("chosen"))}
+        )
+    return _("%(number)s：%(changes)s") % {
+        "number": payload.get("application", ""),
+        "changes": "；".join(parts) or _("未改变"),
+    }
+
+
+def _plan_text(event: PlanEvent) -> str:
+    p = event.payload
+    match event.action:
+        case "create":
+            text = _("生成方案：总预算%(budget)s，优化目标“%(objective)s”") % {
+                "budget": yuan(p.get("budget")),
+                "objective": p.get("objective", ""),
+            }
+            if p.get("batch"):
+                text = _("%(text)s，申报批次“%(batch)s”") % {"text": text, "batch": p["batch"]}
+            if p.get("excluded"):
+                text += _("；已立项、不再列入：%(numbers)s") % {"numbers": "、".join(p["excluded"])}
+            if p.get("duplicates"):
+                text += _("；经查重确认重复申报、不列入：%(numbers)s") % {
+                    "numbers": "、".join(p["duplicates"])
+                }
+            return text
+        case "optimise":
+            return _("重新优化：拟立项%(count)s项") % {"count": p.get("selected", 0)}
+        case "change":
+            return _change_text(p)
+        case "publicize":
+            return _("开始公示，公示至%(ends)s") % {"ends": p.get("ends", "")}
+        case "finalize":
+            return _("确定立项：%(count)s个项目") % {"count": p.get("projects", 0)}
+    return event.action_label
+
+
+def change_log(plan: FundingPlan) -> list[LogEntry]:
+    """What happened to the plan and its objections, oldest first, in sentences a reader
+    understands: labels in Chinese, amounts as 万元, applications by 申报编号."""
+    entries = [
+        LogEntry(event.at, str(event.actor) if event.actor else _("公众"), _plan_text(event))
+        for event in PlanEvent.objects.filter(plan=plan).select_related("actor")
+    ]
+    for event in ObjectionEvent.objects.filter(objection__plan=plan).select_related("actor", "objection"):
+        if event.action == "receive":
+            text = _("收到异议（%(name)s）") % {"name": event.objection.name}
+        else:
+            text = _("处理异议（%(name)s）：%(handling)s") % {
+                "name": event.objection.name,
+                "handling": event.reason,
+            }
+        entries.append(LogEntry(event.at, str(event.actor) if event.actor else _("公众"), text))
+    return sorted(entries, key=lambda e: e.at)

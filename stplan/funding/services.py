@@ -15,6 +15,8 @@ from stplan.eligibility.guide import load_guide_data
 from stplan.errors import ServiceError
 from stplan.funding import optimizer
 from stplan.funding.models import FundingPlan, Objection, ObjectionStatus, PlanItem, PlanStatus
+from stplan.guides import calls
+from stplan.guides.models import CallBatch
 from stplan.integrity.selectors import blocking_pairs, funding_refusal
 from stplan.review.selectors import standings
 from stplan.workflow import perform, record
@@ -51,6 +53,27 @@ def default_amount(application, content: SubmittedApplication | None) -> int:
 NAME_LENGTH = FundingPlan._meta.get_field("name").max_length
 
 
+def default_batch(review_round) -> CallBatch | None:
+    """The batch a plan of this round funds when none is chosen: the current batch of the
+    round's first 方向."""
+    first = review_round.directions.order_by("number").first()
+    return calls.current_batch(review_round.guide, first.number) if first else None
+
+
+def funded_elsewhere(plan: FundingPlan) -> dict[int, int]:
+    """方向 number → projects final plans of the guide's other batches already fund, which
+    the 方向's 拟立项数 counts with this plan's."""
+    rows = (
+        PlanItem.objects.filter(plan__guide=plan.guide, plan__status=PlanStatus.FINAL, selected=True)
+        .exclude(plan=plan)
+        .values_list("application__direction__number", flat=True)
+    )
+    counts: dict[int, int] = {}
+    for number in rows:
+        counts[number] = counts.get(number, 0) + 1
+    return counts
+
+
 @transaction.atomic
 def create_plan(
     *,
@@ -61,10 +84,17 @@ def create_plan(
     objective: str = "score",
     min_score: float = 60,
     section_budgets: dict[str, int] | None = None,
+    batch: CallBatch | None = None,
 ) -> FundingPlan:
     _staff(actor)
     if not actor.has_perm("review.manage_round", review_round):
         raise ServiceError("该评审批次不属于您所在科室管理的方向，您不能据此编制立项方案。")
+    batch = batch or default_batch(review_round)
+    if batch is None or batch.guide_id != review_round.guide_id:
+        raise ServiceError("请选择本指南的申报批次。")
+    taken = set(calls.directions_of(batch))
+    if not taken & set(review_round.directions.values_list("number", flat=True)):
+        raise ServiceError(f"该评审批次的方向都不属于“{batch.name}”，请选择其他申报批次。")
     if total_budget <= 0:
         raise ServiceError("请填写总预算（元）。")
     name = name.strip()
@@ -75,6 +105,7 @@ def create_plan(
     plan = FundingPlan.objects.create(
         guide=review_round.guide,
         review_round=review_round,
+        batch=batch,
         name=name,
         objective=objective,
         total_budget=total_budget,
@@ -88,6 +119,8 @@ def create_plan(
     blocked = blocking_pairs([s.application for s in ranked])
     items = []
     for standing in ranked:
+        if standing.application.direction.number not in taken:
+            continue
         if standing.application.status == Status.FUNDED:
             excluded.append(standing.application.number)
             continue
@@ -111,6 +144,7 @@ def create_plan(
         "create",
         actor=actor,
         payload={
+            "batch": batch.name,
             "budget": total_budget,
             "objective": plan.get_objective_display(),
             "excluded": excluded,
@@ -125,10 +159,12 @@ def limits(plan: FundingPlan) -> optimizer.Limits:
     result = optimizer.Limits(
         budget=plan.total_budget, section_budgets=dict(plan.section_budgets), min_score=plan.min_score
     )
+    funded = funded_elsewhere(plan)
     for d in guide.directions:
         if d.quota.kind in ("exact", "at_most") and d.quota.count is not None:
-            # “拟立项N项” is the most the bureau plans to fund: an upper bound, like 不超过N项.
-            result.direction_quota[d.number] = d.quota.count
+            # “拟立项N项” is the most the bureau plans to fund: an upper bound, like 不超过N项,
+            # over all batches together.
+            result.direction_quota[d.number] = max(0, d.quota.count - funded.get(d.number, 0))
         for code, track in d.tracks.items():
             if track.quota is not None:
                 result.track_quota[(d.number, code)] = track.quota
@@ -255,8 +291,7 @@ def publicize(*, plan: FundingPlan, actor: User, days: int = 7) -> FundingPlan:
         raise ServiceError("公示期应为1至60天。")
 
     def apply(locked: FundingPlan) -> dict:
-        if FundingPlan.objects.filter(guide=locked.guide, status=PlanStatus.FINAL).exists():
-            raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
+        _refuse_second_final(locked)
         chosen = set(locked.items.filter(selected=True).values_list("application_id", flat=True))
         if not chosen:
             raise ServiceError("方案中没有拟立项项目。")
@@ -264,16 +299,26 @@ def publicize(*, plan: FundingPlan, actor: User, days: int = 7) -> FundingPlan:
         if problems := optimizer.violations(candidates(locked), limits(locked), chosen):
             raise ServiceError("方案超出限额，不能公示：" + "；".join(problems))
         if (
-            FundingPlan.objects.filter(guide=locked.guide, status=PlanStatus.PUBLICIZED)
+            FundingPlan.objects.filter(guide=locked.guide, batch=locked.batch, status=PlanStatus.PUBLICIZED)
             .exclude(pk=locked.pk)
             .exists()
         ):
-            raise ServiceError("已有另一方案在公示中。")
+            raise ServiceError("本申报批次已有另一方案在公示中。")
         now = timezone.now()
         locked.publicity_starts, locked.publicity_ends = now, now + timedelta(days=days)
         return {"ends": timezone.localtime(locked.publicity_ends).strftime("%Y-%m-%d %H:%M")}
 
     return perform(plan, "publicize", actor=actor, apply=apply)
+
+
+def _refuse_second_final(plan: FundingPlan) -> None:
+    """One final plan per 申报批次; other plans of the batch are for what-if only."""
+    final = FundingPlan.objects.filter(guide=plan.guide, batch=plan.batch, status=PlanStatus.FINAL).exclude(
+        pk=plan.pk
+    )
+    if final.exists():
+        name = plan.batch.name if plan.batch else "本指南"
+        raise ServiceError(f"“{name}”已有方案确定立项，同一申报批次的其他方案只能用于测算。")
 
 
 def _refuse_funded(plan: FundingPlan) -> None:
@@ -350,12 +395,7 @@ def finalize(*, plan: FundingPlan, actor: User, now=None) -> FundingPlan:
 
     def apply(locked: FundingPlan) -> dict:
         moment = now or timezone.now()
-        if (
-            FundingPlan.objects.filter(guide=locked.guide, status=PlanStatus.FINAL)
-            .exclude(pk=locked.pk)
-            .exists()
-        ):
-            raise ServiceError("本指南已有方案确定立项，其他方案只能用于测算。")
+        _refuse_second_final(locked)
         if moment < locked.publicity_ends:
             raise ServiceError(
                 f"公示期至{timezone.localtime(locked.publicity_ends):%Y-%m-%d %H:%M}，结束后才能立项。"

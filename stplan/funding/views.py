@@ -4,26 +4,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 from openpyxl import Workbook
 
 from stplan.errors import ServiceError
-from stplan.funding import selectors, services
-from stplan.funding.forms import ObjectionForm, PublicityContactForm
+from stplan.funding import forms, selectors, services
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
 from stplan.listing import Sort, listing
 from stplan.review.selectors import managed_rounds
 from stplan.spreadsheets import append_row
-from stplan.web import decimal_number, object_id, whole_number, xlsx_response
-from stplan.workflow import history
+from stplan.web import object_id, xlsx_response
 
 PLAN_ITEM_SORTS = {
-    "direction": Sort(_("方向、得分"), ("application__direction__number", "-score", "pk")),
-    "score": Sort(_("得分从高到低"), ("-score", "pk")),
-    "selected": Sort(_("拟立项在前"), ("-selected", "application__direction__number", "-score", "pk")),
-    "amount": Sort(_("拟资助金额从高到低"), ("-amount", "pk")),
+    "direction": Sort(gettext_lazy("方向、得分"), ("application__direction__number", "-score", "pk")),
+    "score": Sort(gettext_lazy("得分从高到低"), ("-score", "pk")),
+    "selected": Sort(
+        gettext_lazy("拟立项在前"), ("-selected", "application__direction__number", "-score", "pk")
+    ),
+    "amount": Sort(gettext_lazy("拟资助金额从高到低"), ("-amount", "pk")),
 }
 
 
@@ -32,99 +33,50 @@ def _staff(request):
         raise PermissionDenied
 
 
-def _section_budgets(text: str) -> dict[str, int]:
-    budgets = {}
-    for line in text.splitlines():
-        if "=" in line:
-            section, amount = line.split("=", 1)
-            if (value := whole_number(amount)) is not None and section.strip():
-                budgets[section.strip()] = value
-    return budgets
-
-
-@login_required
-def plans(request):
-    _staff(request)
-    if request.method == "POST":
-        review_round = (
-            managed_rounds(request.user).filter(pk=object_id(request.POST.get("review_round"))).first()
-        )
-        budget = whole_number(request.POST.get("total_budget"), 0)
-        min_score = decimal_number(request.POST.get("min_score") or 60)
-        if review_round is None:
-            messages.error(request, "请选择评审批次。")
-        elif min_score is None:
-            messages.error(request, "分数线应为数字。")
-        else:
-            try:
-                plan = services.create_plan(
-                    actor=request.user,
-                    review_round=review_round,
-                    name=request.POST.get("name", "").strip() or "立项方案",
-                    total_budget=budget,
-                    objective=request.POST.get("objective", "score"),
-                    min_score=min_score,
-                    section_budgets=_section_budgets(request.POST.get("section_budgets", "")),
-                )
-            except ServiceError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"已生成立项方案“{plan.name}”。")
-                return redirect("funding:plan", pk=plan.pk)
+def _plans_page(request, form=None):
+    rounds = managed_rounds(request.user)
     return render(
         request,
         "funding/plans.html",
         {
-            "plans": selectors.managed_plans(request.user).select_related("review_round"),
-            "rounds": managed_rounds(request.user),
+            "plans": selectors.managed_plans(request.user).select_related("review_round", "batch"),
+            "rounds": rounds,
+            "batches": selectors.batches_of(rounds),
+            "form": form,
         },
     )
 
 
 @login_required
-def plan_detail(request, pk):
+def plans(request):
     _staff(request)
-    plan = get_object_or_404(selectors.managed_plans(request.user), pk=pk)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "optimise":
-                services.optimise(plan=plan, actor=request.user)
-                messages.success(request, "已按当前金额和指定重新优化。")
-            elif action == "change":
-                item = get_object_or_404(plan.items, pk=object_id(request.POST.get("item")))
-                selected = {"in": True, "out": False}.get(request.POST.get("selected", ""))
-                amount = whole_number(request.POST.get("amount"))
-                services.change_item(
-                    plan=plan,
-                    actor=request.user,
-                    application=item.application,
-                    amount=amount,
-                    selected=selected,
-                )
-                messages.success(request, f"{item.application.number}：已修改。")
-            elif action == "publicize":
-                services.publicize(
-                    plan=plan, actor=request.user, days=whole_number(request.POST.get("days"), 7) or 7
-                )
-                messages.success(request, "已开始公示。")
-            elif action == "handle":
-                objection = get_object_or_404(
-                    Objection, pk=object_id(request.POST.get("objection")), plan=plan
-                )
-                services.handle_objection(
-                    objection=objection, actor=request.user, handling=request.POST.get("handling", "")
-                )
-                messages.success(request, "已记录处理意见。")
-            elif action == "finalize":
-                plan = services.finalize(plan=plan, actor=request.user)
-                count = plan.items.filter(selected=True).count()
-                messages.success(request, f"立项完成：{count}个项目，已通知项目负责人确认任务书。")
-            else:
-                messages.error(request, "不支持的操作。")
-        except ServiceError as error:
-            messages.error(request, str(error))
-        return redirect("funding:plan", pk=pk)
+    if request.method != "POST":
+        return _plans_page(request)
+    rounds = managed_rounds(request.user)
+    form = forms.PlanForm(request.POST, rounds=rounds, batches=selectors.batches_of(rounds))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _plans_page(request, form)
+    try:
+        plan = services.create_plan(actor=request.user, **form.service_arguments())
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return _plans_page(request, form)
+    messages.success(request, _("已生成立项方案“%(name)s”。") % {"name": plan.name})
+    return redirect("funding:plan", pk=plan.pk)
+
+
+def _managed_plan(request, pk) -> FundingPlan:
+    _staff(request)
+    return get_object_or_404(selectors.managed_plans(request.user), pk=pk)
+
+
+@login_required
+@require_safe
+def plan_detail(request, pk):
+    plan = _managed_plan(request, pk)
     if request.GET.get("format") == "xlsx":
         return _xlsx(plan, selected_only=False)
     items = listing(
@@ -145,11 +97,94 @@ def plan_detail(request, pk):
             "listing": items,
             "totals": selectors.totals(plan),
             "others": selectors.managed_plans(request.user).filter(guide=plan.guide).exclude(pk=plan.pk),
-            "history": history(plan, *plan.objections.all()),
+            "change_log": selectors.change_log(plan),
             "objections": plan.objections.select_related("application", "handled_by"),
             "editable": plan.status == PlanStatus.DRAFT,
         },
     )
+
+
+def _done(request, pk, call, success):
+    """Runs one service call; its refusal or `success` becomes the message on the plan page."""
+    try:
+        result = call()
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect("funding:plan", pk=pk)
+
+
+@login_required
+@require_POST
+def plan_optimise(request, pk):
+    plan = _managed_plan(request, pk)
+    return _done(
+        request,
+        pk,
+        lambda: services.optimise(plan=plan, actor=request.user),
+        _("已按当前金额和指定重新优化。"),
+    )
+
+
+@login_required
+@require_POST
+def plan_item_change(request, pk, item_pk):
+    plan = _managed_plan(request, pk)
+    item = get_object_or_404(plan.items.select_related("application"), pk=item_pk)
+    form = forms.ItemChangeForm(request.POST)
+    form.is_valid()
+    return _done(
+        request,
+        pk,
+        lambda: services.change_item(
+            plan=plan, actor=request.user, application=item.application, **form.service_arguments()
+        ),
+        _("%(number)s：已修改。") % {"number": item.application.number},
+    )
+
+
+@login_required
+@require_POST
+def plan_publicize(request, pk):
+    plan = _managed_plan(request, pk)
+    form = forms.PublicizeForm(request.POST)
+    form.is_valid()
+    return _done(
+        request,
+        pk,
+        lambda: services.publicize(plan=plan, actor=request.user, **form.service_arguments()),
+        _("已开始公示。"),
+    )
+
+
+@login_required
+@require_POST
+def objection_handle(request, pk, objection_pk):
+    plan = _managed_plan(request, pk)
+    objection = get_object_or_404(Objection, pk=objection_pk, plan=plan)
+    form = forms.HandleObjectionForm(request.POST)
+    form.is_valid()
+    return _done(
+        request,
+        pk,
+        lambda: services.handle_objection(
+            objection=objection, actor=request.user, handling=form.cleaned_data["handling"]
+        ),
+        _("已记录处理意见。"),
+    )
+
+
+@login_required
+@require_POST
+def plan_finalize(request, pk):
+    plan = _managed_plan(request, pk)
+
+    def finalized(result):
+        count = result.items.filter(selected=True).count()
+        return _("立项完成：%(count)s个项目，已通知项目负责人确认任务书。") % {"count": count}
+
+    return _done(request, pk, lambda: services.finalize(plan=plan, actor=request.user), finalized)
 
 
 @login_required
@@ -224,11 +259,11 @@ def objection(request, pk):
     plan = _public_plan(pk)
     items = _listed(plan)
     initial = {"application": object_id(request.GET.get("application"))}
-    form = ObjectionForm(request.POST or None, items=items, initial=initial)
+    form = forms.ObjectionForm(request.POST or None, items=items, initial=initial)
     open_now = selectors.objections_open(plan)
     if request.method == "POST":
         if getattr(request, "limited", False):
-            messages.error(request, gettext("提交过于频繁，请稍后再试。"))
+            messages.error(request, _("提交过于频繁，请稍后再试。"))
         elif form.is_valid():
             listed = items.filter(application_id=form.cleaned_data["application"]).first()
             try:
@@ -242,10 +277,10 @@ def objection(request, pk):
             except ServiceError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, gettext("异议已收到，科技局将核实处理。"))
+                messages.success(request, _("异议已收到，科技局将核实处理。"))
                 return redirect("funding:publicity", pk=pk)
         else:
-            messages.error(request, gettext("异议未提交：请按提示修改后再提交。"))
+            messages.error(request, _("异议未提交：请按提示修改后再提交。"))
     return render(
         request,
         "funding/objection.html",
@@ -258,7 +293,7 @@ def publicity_contact(request, pk):
     """Where the public sends objections to a plan: set by whoever runs the plan."""
     _staff(request)
     plan = get_object_or_404(selectors.managed_plans(request.user), pk=pk)
-    form = PublicityContactForm(request.POST or None, instance=plan)
+    form = forms.PublicityContactForm(request.POST or None, instance=plan)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -270,10 +305,10 @@ def publicity_contact(request, pk):
             except ServiceError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, gettext("已保存异议受理联系方式。"))
+                messages.success(request, _("已保存异议受理联系方式。"))
                 return redirect("funding:publicity_contact", pk=pk)
         else:
-            messages.error(request, gettext("未保存：请按提示修改后再保存。"))
+            messages.error(request, _("未保存：请按提示修改后再保存。"))
     return render(request, "funding/publicity_contact.html", {"plan": plan, "form": form})
 
 

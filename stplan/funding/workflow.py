@@ -32,6 +32,7 @@ PLAN = workflow.register(
         },
         payload_labels={
             "application": _("申报编号"),
+            "batch": _("申报批次"),
             "budget": _("总预算（元）"),
             "objective": _("优化目标"),
             "selected": _("拟立项项目数"),

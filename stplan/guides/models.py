@@ -31,10 +31,8 @@ class Guide(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     data_sha256 = models.CharField(_("数据文件 SHA-256"), max_length=64)
     loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
-    # The call window is the bureau's decision, not the guide text's: set in the admin, and
-    # never touched by reloading the data file.
-    opens_at = models.DateTimeField(_("申报开始"), null=True, blank=True)
-    closes_at = models.DateTimeField(_("申报截止"), null=True, blank=True)
+    # The call's dates live in its batches (CallBatch); how long a returned application may
+    # take after the deadline is one rule for the whole guide.
     revision_days = models.PositiveSmallIntegerField(
         _("退回修改期限（天）"),
         default=7,
@@ -52,6 +50,80 @@ class Guide(models.Model):
     @cached_property
     def spec(self) -> guide_data.Guide:
         return guide_data.load_guide_data(self.slug)
+
+    @cached_property
+    def call_batches(self) -> list["CallBatch"]:
+        return list(self.batches.all())
+
+    def _first_batch(self) -> "CallBatch | None":
+        return next((b for b in self.call_batches if not b.year_round), None)
+
+    @property
+    def opens_at(self):
+        """The first batch's opening, as the API has always given the guide's window."""
+        return batch.opens_at if (batch := self._first_batch()) else None
+
+    @property
+    def closes_at(self):
+        return batch.closes_at if (batch := self._first_batch()) else None
+
+
+class CallBatch(models.Model):
+    """A 申报批次: the 方向 it takes and its dates. Reloading the data file adds batches the
+    file names and updates their 方向, but never touches dates the bureau set here."""
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="batches", verbose_name=_("申报指南")
+    )
+    code = models.SlugField(_("标识"), max_length=30)
+    name = models.CharField(_("批次名称"), max_length=50)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    direction_numbers = models.JSONField(
+        _("所含方向编号"),
+        default=list,
+        blank=True,
+        help_text=_("如 [27]；留空表示没有列入其他批次的全部方向。"),
+    )
+    year_round = models.BooleanField(_("常年受理"), default=False)
+    opens_at = models.DateTimeField(_("申报开始"), null=True, blank=True)
+    closes_at = models.DateTimeField(
+        _("申报截止"), null=True, blank=True, help_text=_("常年受理的批次可不填。")
+    )
+    interpretation = models.TextField(_("理解与执行口径"), blank=True)
+
+    class Meta:
+        verbose_name = _("申报批次")
+        verbose_name_plural = _("申报批次")
+        ordering = ["guide", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["guide", "code"], name="call_batch_unique_in_guide")]
+
+    def __str__(self) -> str:
+        return f"{self.guide.title} {self.name}"
+
+    def takes(self, number: int, named: set[int]) -> bool:
+        """Whether this batch takes 方向 `number`; `named` are the 方向 some batch lists."""
+        return number in self.direction_numbers if self.direction_numbers else number not in named
+
+
+class AttachmentTemplateFile(models.Model):
+    """The bureau's own file for a template the guide declares, replacing the generated one."""
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="template_files", verbose_name=_("申报指南")
+    )
+    code = models.CharField(_("附件代码"), max_length=50)
+    file = models.FileField(_("模板文件"), upload_to="guide-templates/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("附件模板")
+        verbose_name_plural = _("附件模板")
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "code"], name="template_file_unique_in_guide")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Category(models.Model):

@@ -1,5 +1,6 @@
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from stplan.guides.models import Category, Direction, Guide
@@ -23,11 +24,39 @@ def sections_of(guide: Guide) -> list[str]:
     return list(guide.directions.order_by("section").values_list("section", flat=True).distinct())
 
 
-def directions_by_programme(guide: Guide, *, section: str | None = None) -> list[ProgrammeListing]:
-    """The guide's 方向 grouped by 计划 and 类别 in the guide's order, optionally of one 科室."""
+def programmes_of(guide: Guide) -> list[str]:
+    return list(guide.categories.order_by("position").values_list("programme", flat=True).distinct())
+
+
+def directions_by_programme(
+    guide: Guide,
+    *,
+    section: str | None = None,
+    programme: str | None = None,
+    funding_mode: str | None = None,
+    q: str = "",
+) -> list[ProgrammeListing]:
+    """The guide's 方向 grouped by 计划 and 类别 in the guide's order, optionally of one 科室,
+    计划 or 资助方式, and those whose number, title, content or requirements have every word of q."""
     directions = guide.directions.select_related("category").order_by("number")
     if section:
         directions = directions.filter(section=section)
+    if programme:
+        directions = directions.filter(category__programme=programme)
+    if funding_mode:
+        directions = directions.filter(funding_mode=funding_mode)
+    for word in q.split()[:10]:
+        match = (
+            Q(title__icontains=word)
+            | Q(research_scope__icontains=word)
+            | Q(indicators__icontains=word)
+            | Q(requirements__icontains=word)
+            | Q(category__name__icontains=word)
+        )
+        number = word.removeprefix("方向")
+        if number.isdigit() and len(number) <= 4:
+            match |= Q(number=int(number))
+        directions = directions.filter(match)
     listings: dict[str, ProgrammeListing] = {}
     grouped: dict[int, list[Direction]] = {}
     for direction in directions:

@@ -3,7 +3,7 @@ import hashlib
 from django.db import transaction
 
 from stplan.eligibility.guide import guide_file, load_guide_data
-from stplan.guides.models import Category, Direction, Guide
+from stplan.guides.models import CallBatch, Category, Direction, Guide
 
 
 @transaction.atomic
@@ -47,6 +47,22 @@ def load_guide(*, slug: str) -> Guide:
                 "data": d.model_dump(mode="json"),
             },
         )
+    for position, batch in enumerate(data.call.batches):
+        row, created = CallBatch.objects.update_or_create(
+            guide=guide,
+            code=batch.code,
+            defaults={
+                "name": batch.name,
+                "position": position,
+                "direction_numbers": list(batch.directions),
+                "year_round": batch.year_round,
+                "interpretation": data.call.interpretation or "",
+            },
+        )
+        # The dates are the bureau's: the file only gives a new batch its first ones.
+        if created and (batch.opens or batch.closes):
+            row.opens_at, row.closes_at = batch.opens, batch.closes
+            row.save(update_fields=["opens_at", "closes_at"])
     guide.directions.exclude(number__in=[d.number for d in data.directions]).delete()
     guide.categories.exclude(pk__in=[c.pk for c in categories.values()]).delete()
     return guide

@@ -29,6 +29,7 @@ from tests.world import (
     draft_25,
     open_guide,
     recommended_6,
+    set_call_window,
     submitted_25,
 )
 
@@ -178,16 +179,14 @@ def test_frozen_version_cannot_be_saved_again(guide):
 
 def test_submission_before_the_call_opens_is_refused(guide):
     application = draft_25(guide=guide)
-    guide.opens_at = timezone.now() + timedelta(days=1)
-    guide.save()
+    set_call_window(guide, opens_at=timezone.now() + timedelta(days=1))
     with pytest.raises(services.SubmissionRefused, match="尚未开始"):
         services.transition(application=application, action="submit", actor=application.leader)
 
 
 def test_submission_after_the_deadline_is_refused(guide):
     application = draft_25(guide=guide)
-    guide.closes_at = timezone.now() - timedelta(minutes=1)
-    guide.save()
+    set_call_window(guide, closes_at=timezone.now() - timedelta(minutes=1))
     with pytest.raises(services.SubmissionRefused, match=r"已于.*截止"):
         services.transition(application=application, action="submit", actor=application.leader)
 
@@ -198,9 +197,9 @@ def test_returned_application_may_be_resubmitted_within_the_revision_period_afte
     application = services.transition(
         application=application, action="unit_return", actor=unit_admin, reason="补材料"
     )
-    guide.closes_at = timezone.now() - timedelta(minutes=1)
     guide.revision_days = 7
-    guide.save()
+    guide.save(update_fields=["revision_days"])
+    set_call_window(guide, closes_at=timezone.now() - timedelta(minutes=1))
     application = services.transition(application=application, action="resubmit", actor=application.leader)
     assert application.status == Status.SUBMITTED
 
@@ -213,9 +212,9 @@ def test_returned_application_after_the_revision_period_is_refused(guide):
     )
     application.returned_at = timezone.now() - timedelta(days=8)
     application.save()
-    guide.closes_at = timezone.now() - timedelta(days=1)
     guide.revision_days = 7
-    guide.save()
+    guide.save(update_fields=["revision_days"])
+    set_call_window(guide, closes_at=timezone.now() - timedelta(days=1))
     with pytest.raises(services.SubmissionRefused, match="已超过期限"):
         services.transition(application=application, action="resubmit", actor=application.leader)
 
@@ -226,9 +225,9 @@ def test_returned_application_after_the_revision_period_cannot_be_changed(guide)
     application = services.transition(
         application=application, action="unit_return", actor=unit_admin, reason="补材料"
     )
-    guide.closes_at = timezone.now() - timedelta(minutes=1)
     guide.revision_days = 0
-    guide.save()
+    guide.save(update_fields=["revision_days"])
+    set_call_window(guide, closes_at=timezone.now() - timedelta(minutes=1))
     application.refresh_from_db()
     assert not application.leader.has_perm("applications.change_application", application)
     with pytest.raises(ServiceError, match=r"^该申报书当前不可修改。$"):
@@ -241,8 +240,7 @@ def test_returned_application_after_the_revision_period_cannot_be_changed(guide)
 
 def test_draft_after_the_deadline_cannot_be_changed(guide):
     application = draft_25(guide=guide)
-    guide.closes_at = timezone.now() - timedelta(minutes=1)
-    guide.save()
+    set_call_window(guide, closes_at=timezone.now() - timedelta(minutes=1))
     application.refresh_from_db()
     assert not application.leader.has_perm("applications.change_application", application)
 

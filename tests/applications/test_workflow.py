@@ -20,6 +20,7 @@ from tests.world import (
     draft_25,
     open_guide,
     scored_round,
+    set_call_window,
     submitted_25,
 )
 
@@ -110,9 +111,9 @@ def test_withdrawn_draft_page_is_not_found_for_the_bureau(guide, client):
 
 
 def _close(guide, *, ago: timedelta, revision_days: int = 7):
-    guide.closes_at = timezone.now() - ago
     guide.revision_days = revision_days
-    guide.save(update_fields=["closes_at", "revision_days"])
+    guide.save(update_fields=["revision_days"])
+    set_call_window(guide, closes_at=timezone.now() - ago)
 
 
 def _return(application):

@@ -57,7 +57,7 @@ def test_ranked_round_to_publicity_contract_payment_report_and_acceptance(new_pa
     expect(bureau.get_by_role("heading", name=re.compile("^2022年度青年人才专项立项方案"))).to_be_visible()
     expect(bureau.locator("#plan-status")).to_have_text("编制中")
     expect(bureau.locator("#plan-count")).to_have_text("1")
-    expect(bureau.locator("#plan-amount")).to_have_text("50000")
+    expect(bureau.locator("#plan-amount")).to_have_text("5万元")
     chosen = bureau.locator(f"#plan-items tr[data-number='{funded.number}']")
     left_out = bureau.locator(f"#plan-items tr[data-number='{unfunded.number}']")
     expect(chosen.locator("td[data-label='得分']")).to_have_text("90.00")

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -147,7 +148,9 @@ def test_no_second_plan_is_publicised_once_one_is_final(guide):
     second = services.create_plan(actor=staff, review_round=current, name="二", total_budget=100_000)
     first = services.publicize(plan=first, actor=staff)
     services.finalize(plan=first, actor=staff, now=first.publicity_ends + timedelta(seconds=1))
-    with pytest.raises(ServiceError, match="本指南已有方案确定立项"):
+    with pytest.raises(
+        ServiceError, match=re.escape("“第一批”已有方案确定立项，同一申报批次的其他方案只能用于测算。")
+    ):
         services.publicize(plan=second, actor=staff)
 
 

@@ -113,3 +113,74 @@ def test_every_rule_kind_has_a_name_for_the_direction_page():
 
     kinds = {get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(AnyRule)[0])}
     assert kinds - set(RULE_KINDS) == set()
+
+
+def test_guide_page_searches_directions_by_keyword(client, guide):
+    url = reverse("guides:guide_detail", args=[guide.slug])
+    response = client.get(url, {"q": "博士"})
+    numbers = [d.number for p in response.context["programmes"] for _, ds in p.categories for d in ds]
+    assert numbers == [24, 25]
+    assert "找到 2 个方向" in response.content.decode()
+
+
+def test_guide_page_finds_a_direction_by_its_number(client, guide):
+    url = reverse("guides:guide_detail", args=[guide.slug])
+    response = client.get(url, {"q": "方向27"})
+    titles = [d.title for p in response.context["programmes"] for _, ds in p.categories for d in ds]
+    assert titles == ["企业自有科技成果转化与产业化"]
+
+
+def test_guide_page_filters_by_programme_and_funding_mode(client, guide):
+    url = reverse("guides:guide_detail", args=[guide.slug])
+    response = client.get(url, {"programme": "技术创新引导计划", "funding_mode": "post_subsidy"})
+    numbers = [d.number for p in response.context["programmes"] for _, ds in p.categories for d in ds]
+    assert numbers == list(
+        guide.directions.filter(category__programme="技术创新引导计划", funding_mode="post_subsidy")
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    assert 27 in numbers
+
+
+def test_guide_page_ignores_unknown_filters_and_odd_keywords(client, guide):
+    url = reverse("guides:guide_detail", args=[guide.slug])
+    response = client.get(url, {"programme": "x", "funding_mode": "y", "q": "%_\x00" + "长" * 500})
+    assert response.status_code == 200
+
+
+def test_direction_page_names_the_required_attachments_and_offers_templates(client, guide):
+    html = client.get(reverse("guides:direction_detail", args=[guide.slug, 27])).content.decode()
+    assert (
+        '<ul class="attachment-list"><li>科技成果/知识产权权属证明</li><li>单位财务报表</li>'
+        "<li>未获市本级财政资金支持承诺书</li></ul>"
+    ) in html
+    template_url = reverse("guides:attachment_template", args=[guide.slug, "no_city_funding_commitment"])
+    assert f'href="{template_url}"' in html
+
+
+def test_attachment_template_downloads_as_a_pdf_from_the_guide_text(client, guide):
+    url = reverse("guides:attachment_template", args=[guide.slug, "matching_commitment"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "filename*=utf-8''%E5%8D%95%E4%BD%8D" in response["Content-Disposition"]
+
+
+def test_attachment_template_the_bureau_uploaded_replaces_the_generated_one(
+    client, guide, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from stplan.guides.models import AttachmentTemplateFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = AttachmentTemplateFile(guide=guide, code="matching_commitment")
+    upload.file.save("commitment.docx", ContentFile(b"bureau's own"), save=True)
+    response = client.get(reverse("guides:attachment_template", args=[guide.slug, "matching_commitment"]))
+    assert b"".join(response.streaming_content) == b"bureau's own"
+    assert ".docx" in response["Content-Disposition"]
+
+
+def test_unknown_attachment_template_is_not_found(client, guide):
+    assert client.get(reverse("guides:attachment_template", args=[guide.slug, "nope"])).status_code == 404

@@ -6,82 +6,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('guides', '0002_guide_closes_at_guide_opens_at_guide_revision_days'),
+        ("guides", "0002_guide_closes_at_guide_opens_at_guide_revision_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='异议人')),
-                ('contact', models.CharField(max_length=100, verbose_name='联系方式')),
-                ('content', models.TextField(verbose_name='异议内容')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='提出时间')),
-                ('handling', models.TextField(blank=True, verbose_name='处理意见')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="异议人")),
+                ("contact", models.CharField(max_length=100, verbose_name="联系方式")),
+                ("content", models.TextField(verbose_name="异议内容")),
+                ("submitted_at", models.DateTimeField(auto_now_add=True, verbose_name="提出时间")),
+                ("handling", models.TextField(blank=True, verbose_name="处理意见")),
+                ("handled_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
             ],
             options={
-                'verbose_name': '异议',
-                'verbose_name_plural': '异议',
-                'ordering': ['submitted_at'],
+                "verbose_name": "异议",
+                "verbose_name_plural": "异议",
+                "ordering": ["submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='PlanEvent',
+            name="PlanEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.CharField(max_length=30)),
-                ('before', models.JSONField(default=dict)),
-                ('after', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("action", models.CharField(max_length=30)),
+                ("before", models.JSONField(default=dict)),
+                ("after", models.JSONField(default=dict)),
             ],
             options={
-                'verbose_name': '立项方案变更记录',
-                'verbose_name_plural': '立项方案变更记录',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "立项方案变更记录",
+                "verbose_name_plural": "立项方案变更记录",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(null=True, verbose_name='评审得分')),
-                ('fundable_max', models.PositiveIntegerField(verbose_name='可资助上限（元）')),
-                ('amount', models.PositiveIntegerField(verbose_name='拟资助金额（元）')),
-                ('forced', models.BooleanField(blank=True, null=True, verbose_name='经办人指定')),
-                ('selected', models.BooleanField(default=False, verbose_name='拟立项')),
-                ('reasons', models.JSONField(blank=True, default=list, verbose_name='未入选原因')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(null=True, verbose_name="评审得分")),
+                ("fundable_max", models.PositiveIntegerField(verbose_name="可资助上限（元）")),
+                ("amount", models.PositiveIntegerField(verbose_name="拟资助金额（元）")),
+                ("forced", models.BooleanField(blank=True, null=True, verbose_name="经办人指定")),
+                ("selected", models.BooleanField(default=False, verbose_name="拟立项")),
+                ("reasons", models.JSONField(blank=True, default=list, verbose_name="未入选原因")),
             ],
             options={
-                'ordering': ['application__direction__number', '-score', 'pk'],
+                "ordering": ["application__direction__number", "-score", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FundingPlan',
+            name="FundingPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='方案名称')),
-                ('objective', models.CharField(choices=[('score', '总分最高'), ('score_amount', '得分加权的资助金额最高')], default='score', max_length=20, verbose_name='优化目标')),
-                ('total_budget', models.PositiveBigIntegerField(verbose_name='总预算（元）')),
-                ('section_budgets', models.JSONField(blank=True, default=dict, verbose_name='科室预算（元）')),
-                ('min_score', models.FloatField(default=60, verbose_name='立项分数线')),
-                ('status', models.CharField(choices=[('draft', '编制中'), ('publicized', '公示中'), ('final', '已立项')], default='draft', max_length=20, verbose_name='状态')),
-                ('publicity_starts', models.DateTimeField(blank=True, null=True, verbose_name='公示开始')),
-                ('publicity_ends', models.DateTimeField(blank=True, null=True, verbose_name='公示结束')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funding_plans', to='guides.guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="方案名称")),
+                (
+                    "objective",
+                    models.CharField(
+                        choices=[("score", "总分最高"), ("score_amount", "得分加权的资助金额最高")],
+                        default="score",
+                        max_length=20,
+                        verbose_name="优化目标",
+                    ),
+                ),
+                ("total_budget", models.PositiveBigIntegerField(verbose_name="总预算（元）")),
+                (
+                    "section_budgets",
+                    models.JSONField(blank=True, default=dict, verbose_name="科室预算（元）"),
+                ),
+                ("min_score", models.FloatField(default=60, verbose_name="立项分数线")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "编制中"), ("publicized", "公示中"), ("final", "已立项")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("publicity_starts", models.DateTimeField(blank=True, null=True, verbose_name="公示开始")),
+                ("publicity_ends", models.DateTimeField(blank=True, null=True, verbose_name="公示结束")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="funding_plans",
+                        to="guides.guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '立项方案',
-                'verbose_name_plural': '立项方案',
-                'ordering': ['-created_at'],
+                "verbose_name": "立项方案",
+                "verbose_name_plural": "立项方案",
+                "ordering": ["-created_at"],
             },
         ),
     ]

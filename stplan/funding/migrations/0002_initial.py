@@ -6,64 +6,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('funding', '0001_initial'),
-        ('review', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("funding", "0001_initial"),
+        ("review", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fundingplan',
-            name='review_round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funding_plans', to='review.reviewround'),
+            model_name="fundingplan",
+            name="review_round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="funding_plans",
+                to="review.reviewround",
+            ),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='application',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.application'),
+            model_name="objection",
+            name="application",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='handled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="objection",
+            name="handled_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='objection',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='funding.fundingplan'),
+            model_name="objection",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="objections",
+                to="funding.fundingplan",
+            ),
         ),
         migrations.AddField(
-            model_name='planevent',
-            name='actor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="planevent",
+            name="actor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='planevent',
-            name='application',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.application'),
+            model_name="planevent",
+            name="application",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='planevent',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='funding.fundingplan'),
+            model_name="planevent",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="events", to="funding.fundingplan"
+            ),
         ),
         migrations.AddField(
-            model_name='planitem',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plan_items', to='applications.application'),
+            model_name="planitem",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="plan_items",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='planitem',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='funding.fundingplan'),
+            model_name="planitem",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="items", to="funding.fundingplan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planitem',
-            constraint=models.UniqueConstraint(fields=('plan', 'application'), name='plan_item_unique'),
+            model_name="planitem",
+            constraint=models.UniqueConstraint(fields=("plan", "application"), name="plan_item_unique"),
         ),
     ]

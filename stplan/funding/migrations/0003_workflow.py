@@ -6,88 +6,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('funding', '0002_initial'),
+        ("funding", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='planevent',
-            options={'ordering': ['at', 'pk'], 'verbose_name': '立项方案记录', 'verbose_name_plural': '立项方案记录'},
+            name="planevent",
+            options={
+                "ordering": ["at", "pk"],
+                "verbose_name": "立项方案记录",
+                "verbose_name_plural": "立项方案记录",
+            },
         ),
         migrations.RemoveField(
-            model_name='planevent',
-            name='after',
+            model_name="planevent",
+            name="after",
         ),
         migrations.RemoveField(
-            model_name='planevent',
-            name='before',
+            model_name="planevent",
+            name="before",
         ),
         migrations.AddField(
-            model_name='objection',
-            name='status',
-            field=models.CharField(choices=[('received', '待处理'), ('handled', '已处理')], default='received', max_length=20, verbose_name='状态'),
+            model_name="objection",
+            name="status",
+            field=models.CharField(
+                choices=[("received", "待处理"), ("handled", "已处理")],
+                default="received",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddField(
-            model_name='planevent',
-            name='from_status',
-            field=models.CharField(blank=True, max_length=30, verbose_name='原状态'),
+            model_name="planevent",
+            name="from_status",
+            field=models.CharField(blank=True, max_length=30, verbose_name="原状态"),
         ),
         migrations.AddField(
-            model_name='planevent',
-            name='payload',
-            field=models.JSONField(blank=True, default=dict, verbose_name='内容'),
+            model_name="planevent",
+            name="payload",
+            field=models.JSONField(blank=True, default=dict, verbose_name="内容"),
         ),
         migrations.AddField(
-            model_name='planevent',
-            name='reason',
-            field=models.TextField(blank=True, verbose_name='理由'),
+            model_name="planevent",
+            name="reason",
+            field=models.TextField(blank=True, verbose_name="理由"),
         ),
         migrations.AddField(
-            model_name='planevent',
-            name='to_status',
-            field=models.CharField(blank=True, max_length=30, verbose_name='新状态'),
+            model_name="planevent",
+            name="to_status",
+            field=models.CharField(blank=True, max_length=30, verbose_name="新状态"),
         ),
         migrations.AlterField(
-            model_name='planevent',
-            name='action',
-            field=models.CharField(max_length=40, verbose_name='操作'),
+            model_name="planevent",
+            name="action",
+            field=models.CharField(max_length=40, verbose_name="操作"),
         ),
         migrations.AlterField(
-            model_name='planevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="planevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AlterField(
-            model_name='planevent',
-            name='at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='时间'),
+            model_name="planevent",
+            name="at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="时间"),
         ),
         migrations.AlterField(
-            model_name='planevent',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='funding.fundingplan'),
+            model_name="planevent",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="events", to="funding.fundingplan"
+            ),
         ),
         migrations.CreateModel(
-            name='ObjectionEvent',
+            name="ObjectionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('action', models.CharField(max_length=40, verbose_name='操作')),
-                ('from_status', models.CharField(blank=True, max_length=30, verbose_name='原状态')),
-                ('to_status', models.CharField(blank=True, max_length=30, verbose_name='新状态')),
-                ('reason', models.TextField(blank=True, verbose_name='理由')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='内容')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('objection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='funding.objection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("action", models.CharField(max_length=40, verbose_name="操作")),
+                ("from_status", models.CharField(blank=True, max_length=30, verbose_name="原状态")),
+                ("to_status", models.CharField(blank=True, max_length=30, verbose_name="新状态")),
+                ("reason", models.TextField(blank=True, verbose_name="理由")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="内容")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "objection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="funding.objection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '异议处理记录',
-                'verbose_name_plural': '异议处理记录',
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "verbose_name": "异议处理记录",
+                "verbose_name_plural": "异议处理记录",
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
     ]

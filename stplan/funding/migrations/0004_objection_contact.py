@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('funding', '0003_workflow'),
+        ("funding", "0003_workflow"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fundingplan',
-            name='objection_address',
-            field=models.CharField(blank=True, max_length=200, verbose_name='异议受理地址'),
+            model_name="fundingplan",
+            name="objection_address",
+            field=models.CharField(blank=True, max_length=200, verbose_name="异议受理地址"),
         ),
         migrations.AddField(
-            model_name='fundingplan',
-            name='objection_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='异议受理邮箱'),
+            model_name="fundingplan",
+            name="objection_email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="异议受理邮箱"),
         ),
         migrations.AddField(
-            model_name='fundingplan',
-            name='objection_office',
-            field=models.CharField(blank=True, max_length=100, verbose_name='异议受理部门及联系人'),
+            model_name="fundingplan",
+            name="objection_office",
+            field=models.CharField(blank=True, max_length=100, verbose_name="异议受理部门及联系人"),
         ),
         migrations.AddField(
-            model_name='fundingplan',
-            name='objection_phone',
-            field=models.CharField(blank=True, max_length=50, verbose_name='异议受理电话'),
+            model_name="fundingplan",
+            name="objection_phone",
+            field=models.CharField(blank=True, max_length=50, verbose_name="异议受理电话"),
         ),
     ]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from stplan.applications import forms as f
@@ -17,19 +18,19 @@ from stplan.eligibility.guide import load_guide_data
 from stplan.eligibility.rules import PARTS, Finding
 
 SECTIONS = {
-    "basic": "基本信息",
-    "lead": "牵头单位",
-    "partners": "合作单位",
-    "leader": "项目负责人",
-    "team": "项目团队",
-    "subprojects": "课题设置",
-    "challenge": "揭榜方案",
-    "content": "研究内容",
-    "indicators": "考核指标",
-    "budget": "经费预算",
-    "outcomes": "实施成效",
-    "exclusions": "申请回避的专家",
-    "attachments": "附件",
+    "basic": _("基本信息"),
+    "lead": _("牵头单位"),
+    "partners": _("合作单位"),
+    "leader": _("项目负责人"),
+    "team": _("项目团队"),
+    "subprojects": _("课题设置"),
+    "challenge": _("揭榜方案"),
+    "content": _("研究内容"),
+    "indicators": _("考核指标"),
+    "budget": _("经费预算"),
+    "outcomes": _("实施成效"),
+    "exclusions": _("申请回避的专家"),
+    "attachments": _("附件"),
 }
 
 
@@ -58,7 +59,7 @@ class Problem:
 
     @property
     def section_label(self) -> str:
-        return SECTIONS[self.section]
+        return str(SECTIONS[self.section])
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Pending:
 
     @property
     def links(self) -> list[tuple[str, str]]:
-        return [(s, SECTIONS[s]) for s in self.sections]
+        return [(s, str(SECTIONS[s])) for s in self.sections]
 
 
 @dataclass

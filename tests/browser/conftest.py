@@ -138,3 +138,12 @@ def page(new_page) -> Page:
 def shot(page, screenshots) -> Callable[[str], Path]:
     """shot("step") saves the page as it is now: call it on every page the test visits."""
     return lambda step: screenshots(page, step)
+
+
+def nav_link(page: Page, name: str, *, exact: bool = False):
+    """A link of the header's main navigation, with the phone's 菜单 opened first when the
+    links are folded under it."""
+    menu = page.locator("details.site-menu")
+    if page.get_by_text("菜单", exact=True).is_visible() and menu.get_attribute("open") is None:
+        page.get_by_text("菜单", exact=True).click()
+    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=exact)

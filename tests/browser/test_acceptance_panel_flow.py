@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from stplan.projects.models import AcceptanceCertificate
 from tests import world
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, nav_link
 from tests.browser.test_application_flow import FACTORY_PASSWORD, accept_dialogs, label, log_in, messages
 
 PHONE = {"width": 390, "height": 844}
@@ -86,7 +86,7 @@ def test_officer_forms_panel_expert_scores_officer_decides_leader_downloads_cert
     # The expert finds the task under 我的验收评审 and rates the indicator.
     expert, expert_shot = person("expert", review.expert.user)
     expert_dialogs = accept_dialogs(expert)
-    expert.get_by_role("navigation", name="主导航").get_by_role("link", name="我的验收评审").click()
+    nav_link(expert, "我的验收评审").click()
     expect(expert.get_by_role("heading", name="我的验收评审", level=1)).to_be_visible()
     expert_shot("mine")
     expert.get_by_role("link", name=re.compile(project.number)).click()
@@ -118,6 +118,7 @@ def test_officer_forms_panel_expert_scores_officer_decides_leader_downloads_cert
     assert dialogs == [
         "发布后专家即可看到并评审本项目，确定发布？",
         "结束后专家不能再提交，确定结束验收评审？",
+        "确认保存验收结论？结论保存后不能撤回。",
     ]
 
     # The 负责人 downloads the 验收证书 from the project page.

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from stplan.applications import services
 from stplan.applications.models import Status
 from tests import world
+from tests.browser.conftest import nav_link
 from tests.browser.test_application_flow import FACTORY_PASSWORD, log_in, messages
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -64,7 +65,7 @@ def test_officer_returns_several_applications_from_the_desk_at_once(new_page, sc
         return screenshots(page, f"{width}-{step}")
 
     log_in(page, shot, officer.username, FACTORY_PASSWORD, "officer")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="形式审查").click()
+    nav_link(page, "形式审查").click()
     bulk = page.get_by_role("form", name="批量审查")
     expect(bulk).to_be_visible()
     _fits(page, "desk")

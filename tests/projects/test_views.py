@@ -52,7 +52,7 @@ def test_publicity_page_is_public_and_takes_objections_during_the_period(client,
     html = client.get(reverse("funding:publicity", args=[plan.pk])).content.decode()
     assert world["funded"].lead_unit.name in html and world["other"].lead_unit.name not in html
     client.post(
-        reverse("funding:publicity", args=[plan.pk]),
+        reverse("funding:objection", args=[plan.pk]),
         {"name": "李四", "contact": "139", "content": "经费偏高", "application": world["funded"].pk},
     )
     objection = Objection.objects.get()
@@ -124,7 +124,7 @@ def test_malformed_posts_on_project_pages_never_fail(client, world):
 
 def test_objections_are_limited_to_ten_an_hour_from_one_address(client, world):
     plan = funding.publicize(plan=world["plan"], actor=world["staff"])
-    url = reverse("funding:publicity", args=[plan.pk])
+    url = reverse("funding:objection", args=[plan.pk])
     for i in range(10):
         client.post(url, {"name": "张", "contact": "1", "content": f"异议{i}"})
     response = client.post(url, {"name": "张", "contact": "1", "content": "第十一条"}, follow=True)

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from stplan.accounts.models import Role, User
 from stplan.applications.selectors import latest_content
 from stplan.errors import ServiceError
+from stplan.notifications import notify
 from stplan.projects.models import (
     Acceptance,
     AcceptanceCertificate,
@@ -104,8 +106,23 @@ def _choose(project: Project, pool: list[Expert], k: int) -> tuple[list[Expert],
     return [pool[int(e)] for _n, e in solution.pairs], int((~allowed[0]).sum())
 
 
+@transaction.atomic
 def transition_panel(*, panel: AcceptancePanel, action: str, actor: User) -> AcceptancePanel:
-    return perform(panel, action, actor=actor)
+    panel = perform(panel, action, actor=actor)
+    if action == "publish":
+        # The experts learn of their task by mail, once the publication has committed.
+        project = panel.project
+        local_due = timezone.localtime(panel.due_at)
+        notify(
+            recipients=[r.expert.user.email for r in panel.reviews.select_related("expert__user")],
+            subject=f"验收评审任务：{project.number}",
+            body=(
+                f"您被选为项目{project.number}“{project.application.title}”的验收评审专家，"
+                f"请于{local_due:%Y-%m-%d %H:%M}前在“我的验收评审”中评价各项考核指标的完成情况。"
+            ),
+            link=reverse("projects:acceptance_reviews"),
+        )
+    return panel
 
 
 def submit_review(

@@ -209,3 +209,23 @@ def test_failed_acceptance_earns_no_certificate():
     services.decide_acceptance(project=project, actor=officer, decision="failed", reason="未完成")
     with pytest.raises(Http404):
         panels.certificate_of(project, actor=officer)
+
+
+def test_published_panel_mails_each_expert_a_link_to_their_task(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    project, officer = accepting_project()
+    panel = panels.form_panel(
+        project=project, actor=officer, experts=2, due_at=timezone.now() + timedelta(days=3)
+    )
+    experts = sorted(r.expert.user.email for r in panel.reviews.select_related("expert__user"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        panels.transition_panel(panel=panel, action="publish", actor=officer)
+
+    [mail] = mailoutbox
+    assert (sorted(mail.to), mail.subject) == (
+        experts,
+        f"【科技计划项目管理系统】验收评审任务：{project.number}",
+    )
+    assert mail.body.endswith("登录系统查看或办理：http://127.0.0.1:8000/projects/acceptance-reviews/")

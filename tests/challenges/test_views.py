@@ -94,7 +94,7 @@ def test_board_lists_published_items_with_cap_and_indicators(guide, client):
 
     page = client.get(reverse("challenges:board_index", args=[guide.slug])).content.decode()
 
-    assert item.code in page and "6000000" in page and "新产品不少于4个" in page
+    assert item.code in page and "600万元" in page and "新产品不少于4个" in page
 
 
 def test_board_xlsx_has_one_row_per_item(guide, client):
@@ -135,8 +135,8 @@ def test_board_earlier_version_is_shown_with_its_changes(guide, client):
     first = client.get(url, {"version": 1}).content.decode()
     latest = client.get(url).content.decode()
 
-    assert "8000000" in first and "这不是最新版本" in first
-    assert "5000000" in latest and "修改：" in latest and "这不是最新版本" not in latest
+    assert "800万元" in first and "这不是最新版本" in first
+    assert "500万元" in latest and "修改：" in latest and "这不是最新版本" not in latest
 
 
 @pytest.mark.parametrize(("number", "query"), [(6, {}), (1, {"version": 9}), (1, {"version": "x"})])

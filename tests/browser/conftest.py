@@ -42,6 +42,20 @@ SUBRESOURCES = {"script", "stylesheet", "xhr", "fetch"}
 expect.set_options(timeout=8_000)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The pages, scripts and styles a browser sees do not depend on the database, whose
+    behaviour the rest of the suite checks on both: browser tests run once, on SQLite, which
+    keeps the whole suite within its time on the two-core CI machine."""
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return
+    once = pytest.mark.skip(reason="浏览器测试与数据库无关：只在 SQLite 上运行一次")
+    for item in items:
+        if item.path.is_relative_to(Path(__file__).parent):
+            item.add_marker(once)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():

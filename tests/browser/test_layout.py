@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
@@ -52,12 +51,6 @@ from stplan.projects.models import AcceptancePanel, CountyAward, Project
 from stplan.review.models import Assignment, Expert, ReviewRound
 from tests.factories import credit_code
 from tests.world import LeaderFactory, OfficerFactory, need_call, registration_link, submitted_need
-
-# The layout is the stylesheet's and the templates', not the database's: measured once, on
-# SQLite, which keeps the suite within its time on the two-core CI machine.
-pytestmark = pytest.mark.skipif(
-    connection.vendor == "postgresql", reason="版面与数据库无关：只在 SQLite 上检查一次"
-)
 
 WIDTHS = (360, 768, 1280)
 HEIGHT = 740

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from stplan.applications.selectors import visible_applications
@@ -15,6 +15,7 @@ from stplan.integrity.jobs import SCAN
 from stplan.integrity.models import FundedElsewhere, PairStatus, SanctionEntry
 from stplan.jobs import services as jobs
 from stplan.jobs.models import JobStatus
+from stplan.listing import Sort, listing
 from stplan.web import object_id, xlsx_response
 from stplan.workflow import workflow_of
 
@@ -135,6 +136,16 @@ def application_pairs(request, pk):
     )
 
 
+REGISTRY_SORTS = {
+    "year": Sort(gettext_lazy("立项年度从近到远"), ("-year", "pk")),
+    "title": Sort(gettext_lazy("项目名称"), ("title", "pk")),
+}
+SANCTION_SORTS = {
+    "recorded": Sort(gettext_lazy("认定日期从近到远"), ("-sanctioned_on", "pk")),
+    "name": Sort(gettext_lazy("名称或姓名"), ("name", "pk")),
+}
+
+
 def _import(request, importer, done: str) -> None:
     """The 局管理员's upload of a filled-in template, its outcome as this page's message."""
     if not request.user.has_perm("integrity.import_registry"):
@@ -157,14 +168,13 @@ def registry(request):
     if request.method == "POST":
         _import(request, services.import_registry, _("已导入%(count)s个外部已立项项目。"))
         return redirect("integrity:registry")
-    projects = FundedElsewhere.objects.all()
-    if q := request.GET.get("q", "").strip():
-        projects = projects.filter(Q(title__icontains=q) | Q(unit_name__icontains=q))
-    return render(
+    shown = listing(
         request,
-        "integrity/registry.html",
-        {"projects": projects[:500], "total": projects.count(), "q": q},
+        FundedElsewhere.objects.all(),
+        sorts=REGISTRY_SORTS,
+        search=("title", "unit_name", "leader_name"),
     )
+    return render(request, "integrity/registry.html", {"listing": shown})
 
 
 @login_required
@@ -179,14 +189,10 @@ def sanctions(request):
     if request.method == "POST":
         _import(request, services.import_sanctions, _("已导入%(count)s条失信记录。"))
         return redirect("integrity:sanctions")
-    entries = SanctionEntry.objects.all()
-    if q := request.GET.get("q", "").strip():
-        entries = entries.filter(Q(name__icontains=q) | Q(authority__icontains=q))
-    return render(
-        request,
-        "integrity/sanctions.html",
-        {"entries": entries[:500], "total": entries.count(), "q": q},
+    shown = listing(
+        request, SanctionEntry.objects.all(), sorts=SANCTION_SORTS, search=("name", "authority", "reason")
     )
+    return render(request, "integrity/sanctions.html", {"listing": shown})
 
 
 @login_required

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from stplan.applications import services as application_services
@@ -342,3 +343,20 @@ def test_sanctions_import_refuses_a_bad_file_whole(staff):
     assert SanctionEntry.objects.count() == 0
     with pytest.raises(ServiceError, match="只有局管理员可以导入失信记录"):
         services.import_sanctions(actor=OfficerFactory(), content=content)
+
+
+def test_sanctions_page_lists_in_pages_and_searches(staff, client):
+    content = _sanctions_file(
+        [
+            ("个人", f"失信人{n:02d}", f"P{n:06d}", "2021-06-30", "", "自治区科技厅", "科研失信行为")
+            for n in range(55)
+        ]
+    )
+    services.import_sanctions(actor=staff, content=content)
+    client.force_login(staff)
+
+    first = client.get(reverse("integrity:sanctions"), {"sort": "name"}).content.decode()
+    searched = client.get(reverse("integrity:sanctions"), {"q": "失信人07"}).content.decode()
+
+    assert ("失信人00" in first, "失信人54" in first, "共 55 项，第 1/2 页" in first) == (True, False, True)
+    assert ("失信人07" in searched, "失信人08" in searched) == (True, False)

@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stplan.settings")
 
 app = Celery("stplan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["stplan.jobs"])
+app.autodiscover_tasks(["stplan.jobs", "stplan.statistics"])

@@ -10,7 +10,7 @@ divided by the 市财政资助 of those projects (what one 元 of city funding y
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
@@ -27,12 +27,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Role
 from stplan.applications.models import Application, Status
 from stplan.eligibility import labels
-from stplan.guides.models import Direction, Guide
+from stplan.guides.models import Direction
 from stplan.projects.models import (
     AcceptanceStatus,
     ProgressReport,
@@ -91,65 +92,106 @@ def counted(user, path: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def _paid_by(user, field: str) -> dict:
-    """Paid tranches summed per value of `field`, in a query of their own: joined into the
-    applications' query they would multiply its counts."""
-    paid = (
-        Tranche.objects.filter(counted(user, "project__application__"), status=TrancheStatus.PAID)
-        .values(f"project__application__{field}")
-        .annotate(total=Sum("paid_amount"))
+# The finest grouping every table is rolled up from: a 方向 (which gives its year, 计划, 科室,
+# number and batch) × the lead unit's 县（市、区） × its 性质. A few thousand groups at most, so
+# the database scans the applications once per figure and every dimension is a sum over groups.
+GROUP = ("direction_id", "lead_unit__county", "lead_unit__kind")
+# Where each dimension's value comes from: a field of the group's 方向, or of the group itself.
+_FROM_DIRECTION = {
+    "year": "guide__year",
+    "programme": "category__programme",
+    "direction": "number",
+    "section": "section",
+    "batch": "guide_id",
+}
+
+
+def _grouped(queryset: QuerySet, path: str, **aggregates) -> list[dict]:
+    """`aggregates` of `queryset` per group, the group's fields read through `path`."""
+    fields = [f"{path}{f}" for f in GROUP]
+    rows = queryset.values(*fields).annotate(**aggregates).order_by()
+    return [{**{f: row.pop(f"{path}{f}") for f in GROUP}, **row} for row in rows]
+
+
+def _directions() -> dict[int, dict]:
+    """Every 方向 by key, with what the dimensions and their labels read of it."""
+    fields = ("guide_id", "number", "title", "section", "guide__year", "guide__title", "category__programme")
+    return {d["pk"]: d for d in Direction.objects.order_by("guide__year", "pk").values("pk", *fields)}
+
+
+def _value(by: str, group: dict, directions: dict[int, dict]):
+    if by in _FROM_DIRECTION:
+        return directions[group["direction_id"]][_FROM_DIRECTION[by]]
+    value = group[DIMENSIONS[by].field]
+    # A missing 县 or 性质 is one “（未填）” row, whether stored empty or NULL.
+    return value or None
+
+
+def rolled_up(rows: list[dict], by: str, *, directions: dict[int, dict]) -> list[dict]:
+    """The groups' figures summed per value of the dimension `by`, in the order of the value
+    (none last), each row with `value` (as the drill-down names it) and `label` beside them."""
+    figures = [key for key in rows[0] if key not in GROUP] if rows else []
+    sums: dict = {}
+    for row in rows:
+        value = _value(by, row, directions)
+        total = sums.get(value)
+        if total is None:
+            total = sums[value] = dict.fromkeys(figures, 0)
+        for key in figures:
+            total[key] += row[key] or 0
+    titles = _titles(by, directions)
+    return [
+        {"value": "" if value is None else str(value), "label": _label(by, value, titles), **sums[value]}
+        for value in sorted(sums, key=lambda v: (v is None, v if v is not None else 0))
+    ]
+
+
+def application_groups(user) -> list[dict]:
+    """Per group: applications, 形审 outcome, funded, amounts requested, funded and paid."""
+    rows = _grouped(
+        counted_applications(user),
+        "",
+        applications=Count("pk"),
+        passed=Count("pk", filter=Q(status__in=PASSED)),
+        rejected=Count("pk", filter=Q(status=Status.REJECTED)),
+        funded=Count("pk", filter=Q(status=Status.FUNDED)),
+        requested_amount=Coalesce(Sum("requested_amount"), Value(0)),
+        funded_amount=Coalesce(Sum("project__amount"), Value(0)),
     )
-    return {row[f"project__application__{field}"]: row["total"] or 0 for row in paid}
+    # Paid tranches in a query of their own: joined into the applications' query they would
+    # multiply its counts.
+    paid = {
+        tuple(row[f] for f in GROUP): row["total"]
+        for row in _grouped(
+            Tranche.objects.filter(counted(user, "project__application__"), status=TrancheStatus.PAID),
+            "project__application__",
+            total=Coalesce(Sum("paid_amount"), Value(0)),
+        )
+    }
+    for row in rows:
+        row["paid_amount"] = paid.get(tuple(row[f] for f in GROUP), 0)
+    return rows
 
 
 def breakdown(user, by: str) -> list[dict]:
     """One row per value of the dimension `by`: applications, 形审 outcome, funded, amounts."""
-    field = DIMENSIONS[by].field
-    rows = (
-        counted_applications(user)
-        .values(field)
-        .annotate(
-            applications=Count("pk"),
-            passed=Count("pk", filter=Q(status__in=PASSED)),
-            rejected=Count("pk", filter=Q(status=Status.REJECTED)),
-            funded=Count("pk", filter=Q(status=Status.FUNDED)),
-            requested_amount=Coalesce(Sum("requested_amount"), Value(0)),
-            funded_amount=Coalesce(Sum("project__amount"), Value(0)),
-        )
-        .order_by(field)
-    )
-    paid = _paid_by(user, field)
-    titles = _titles(by)
-    result = []
+    return breakdown_table(rolled_up(application_groups(user), by, directions=_directions()))
+
+
+def breakdown_table(rows: list[dict]) -> list[dict]:
     for row in rows:
-        value = row[field]
         decided = row["passed"] + row["rejected"]
-        result.append(
-            {
-                "value": "" if value is None else str(value),
-                "label": _label(by, value, titles),
-                "applications": row["applications"],
-                "passed": row["passed"],
-                "rejected": row["rejected"],
-                "pass_rate": round(100 * row["passed"] / decided, 1) if decided else None,
-                "funded": row["funded"],
-                "requested_amount": row["requested_amount"],
-                "funded_amount": row["funded_amount"],
-                "paid_amount": paid.get(value, 0),
-            }
-        )
-    return result
+        row["pass_rate"] = round(100 * row["passed"] / decided, 1) if decided else None
+    return rows
 
 
-def _titles(by: str) -> dict:
-    """Names of the values of `by` that are keys: one small query, not a join over the applications."""
+def _titles(by: str, directions: dict[int, dict]) -> dict:
+    """Names of the values of `by` that are keys."""
     if by == "direction":
-        # 方向 names by number, a later guide's name winning.
-        return dict(Direction.objects.order_by("guide__year").values_list("number", "title"))
+        # 方向 names by number, a later guide's name winning (`directions` are in order of year).
+        return {d["number"]: d["title"] for d in directions.values()}
     if by == "batch":
-        return {
-            pk: f"{year}年 {title}" for pk, year, title in Guide.objects.values_list("pk", "year", "title")
-        }
+        return {d["guide_id"]: f"{d['guide__year']}年 {d['guide__title']}" for d in directions.values()}
     return {}
 
 
@@ -157,7 +199,7 @@ def label(by: str, value) -> str:
     """How one value of the dimension `by` reads on the page (a drill-down's heading)."""
     if by in NUMERIC and isinstance(value, str):
         value = int(value) if value.isdigit() and len(value) <= 9 else value
-    return _label(by, value, _titles(by))
+    return _label(by, value, _titles(by, _directions()))
 
 
 def _label(by: str, value, titles: dict) -> str:
@@ -180,34 +222,6 @@ def projects_by_state(user) -> list[dict]:
     return [
         {"status": s.value, "label": str(s.label), "count": counts.get(s.value, 0)} for s in ProjectStatus
     ]
-
-
-def _grouped_projects(user, by: str, **aggregates) -> list[dict]:
-    """Projects grouped by the dimension `by` of their application, one query; each row gets
-    `value` and `label` beside the aggregates."""
-    field = f"application__{DIMENSIONS[by].field}"
-    rows = (
-        Project.objects.filter(counted(user, "application__"))
-        .values(field)
-        .annotate(**aggregates)
-        .order_by(field)
-    )
-    titles = _titles(by)
-    return [
-        {
-            "value": "" if row[field] is None else str(row[field]),
-            "label": _label(by, row[field], titles),
-            **{k: v for k, v in row.items() if k != field},
-        }
-        for row in rows
-    ]
-
-
-def projects_by_dimension(user, by: str) -> list[dict]:
-    """Projects in each state, per value of `by`."""
-    return _grouped_projects(
-        user, by, **{s.value: Count("pk", filter=Q(status=s.value)) for s in ProjectStatus}
-    )
 
 
 class AddYears(Func):
@@ -254,24 +268,106 @@ def _overdue_in_year(year: int, today) -> Q:
     )
 
 
-def overdue_reports(user, by: str, *, today) -> list[dict]:
-    """Per value of `by`: yearly reports missing past their due date, and the projects owing one."""
+CONCLUDED = (AcceptanceStatus.PASSED, AcceptanceStatus.CLOSED)
+
+
+def project_groups(user, *, today) -> list[dict]:
+    """Per group, in one query over the projects: projects in each state (`project:<state>`),
+    验收 by conclusion (`acceptance:<status>`) with the output and investment of those passed or
+    closed, and the yearly reports overdue on `today`: projects in progress, those owing a
+    report, and reports owed."""
+    concluded = Q(acceptance__status__in=CONCLUDED)
     years = _report_years(user)
-    if not years:
-        return []
     owing = Q()
     for year in years:
         owing |= _overdue_in_year(year, today)
-    rows = _grouped_projects(
-        user,
-        by,
-        projects=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
-        owing=Count("pk", filter=owing),
+    rows = _grouped(
+        Project.objects.filter(counted(user, "application__")),
+        "application__",
+        **{f"project:{s.value}": Count("pk", filter=Q(status=s.value)) for s in ProjectStatus},
+        **{
+            f"acceptance:{s.value}": Count("pk", filter=Q(acceptance__status=s.value))
+            for s in AcceptanceStatus
+        },
+        concluded_amount=Coalesce(Sum("amount", filter=concluded), Value(0)),
+        new_output=Coalesce(Sum("acceptance__new_output", filter=concluded), Value(0)),
+        total_investment=Coalesce(Sum("acceptance__total_investment", filter=concluded), Value(0)),
+        **({"owing": Count("pk", filter=owing)} if years else {}),
         **{f"year{y}": Count("pk", filter=_overdue_in_year(y, today)) for y in years},
     )
     for row in rows:
+        row.setdefault("owing", 0)
         row["missing"] = sum(row.pop(f"year{y}") for y in years)
-    return [row for row in rows if row["projects"]]
+    return rows
+
+
+def _states(rows: list[dict], prefix: str, statuses) -> list[dict]:
+    return [
+        {
+            "value": row["value"],
+            "label": row["label"],
+            **{s.value: row[f"{prefix}{s.value}"] for s in statuses},
+        }
+        for row in rows
+    ]
+
+
+def projects_by_dimension(user, by: str) -> list[dict]:
+    """Projects in each state, per value of `by`."""
+    return projects_table(_project_rows(user, by))
+
+
+def overdue_reports(user, by: str, *, today) -> list[dict]:
+    """Per value of `by`: yearly reports missing past their due date, and the projects owing one."""
+    return overdue_table(_project_rows(user, by, today=today))
+
+
+def acceptance_outcomes(user, by: str) -> list[dict]:
+    """Per value of `by`: 验收 by conclusion, and the 投入产出比 of those passed or closed."""
+    return acceptance_table(_project_rows(user, by))
+
+
+def _project_rows(user, by: str, *, today=None) -> list[dict]:
+    groups = project_groups(user, today=today or timezone.localdate())
+    return rolled_up(groups, by, directions=_directions())
+
+
+def projects_table(rows: list[dict]) -> list[dict]:
+    return _states(rows, "project:", ProjectStatus)
+
+
+def overdue_table(rows: list[dict]) -> list[dict]:
+    in_progress = f"project:{ProjectStatus.IN_PROGRESS.value}"
+    return [
+        {
+            "value": row["value"],
+            "label": row["label"],
+            "projects": row[in_progress],
+            "owing": row["owing"],
+            "missing": row["missing"],
+        }
+        for row in rows
+        if row[in_progress]
+    ]
+
+
+def acceptance_table(rows: list[dict]) -> list[dict]:
+    result = []
+    for row in rows:
+        if not any(row[f"acceptance:{s.value}"] for s in AcceptanceStatus):
+            continue
+        amount, invested, output = row["concluded_amount"], row["total_investment"], row["new_output"]
+        result.append(
+            {
+                **_states([row], "acceptance:", AcceptanceStatus)[0],
+                "concluded_amount": amount,
+                "new_output": output,
+                "total_investment": invested,
+                "roi": round(output / invested, 2) if invested else None,
+                "funding_yield": round(output / amount, 2) if amount else None,
+            }
+        )
+    return result
 
 
 def overdue_projects(user, *, today) -> QuerySet[Project]:
@@ -279,28 +375,6 @@ def overdue_projects(user, *, today) -> QuerySet[Project]:
     for year in _report_years(user):
         owing |= _overdue_in_year(year, today)
     return Project.objects.filter(owing) if owing else Project.objects.none()
-
-
-CONCLUDED = (AcceptanceStatus.PASSED, AcceptanceStatus.CLOSED)
-
-
-def acceptance_outcomes(user, by: str) -> list[dict]:
-    """Per value of `by`: 验收 by conclusion, and the 投入产出比 of those passed or closed."""
-    concluded = Q(acceptance__status__in=CONCLUDED)
-    rows = _grouped_projects(
-        user,
-        by,
-        **{s.value: Count("pk", filter=Q(acceptance__status=s.value)) for s in AcceptanceStatus},
-        concluded_amount=Coalesce(Sum("amount", filter=concluded), Value(0)),
-        new_output=Coalesce(Sum("acceptance__new_output", filter=concluded), Value(0)),
-        total_investment=Coalesce(Sum("acceptance__total_investment", filter=concluded), Value(0)),
-    )
-    for row in rows:
-        amount = row["concluded_amount"]
-        invested = row["total_investment"]
-        row["roi"] = round(row["new_output"] / invested, 2) if invested else None
-        row["funding_yield"] = round(row["new_output"] / amount, 2) if amount else None
-    return [row for row in rows if any(row[s.value] for s in AcceptanceStatus)]
 
 
 def expert_workload(user, *, now) -> list[dict]:
@@ -350,27 +424,58 @@ def expert_workload(user, *, now) -> list[dict]:
 
 def time_series(user) -> list[dict]:
     """Per batch (申报指南), in order of year: applications, 形审 outcome, funded, amounts."""
-    rows = (
-        counted_applications(user)
-        .values("guide_id", "guide__year", "guide__title")
-        .annotate(
-            applications=Count("pk"),
-            passed=Count("pk", filter=Q(status__in=PASSED)),
-            funded=Count("pk", filter=Q(status=Status.FUNDED)),
-            requested_amount=Coalesce(Sum("requested_amount"), Value(0)),
-            funded_amount=Coalesce(Sum("project__amount"), Value(0)),
-        )
-        .order_by("guide__year", "guide_id")
-    )
-    return [
+    directions = _directions()
+    return series_table(rolled_up(application_groups(user), "batch", directions=directions), directions)
+
+
+def series_table(rows: list[dict], directions: dict) -> list[dict]:
+    years = {d["guide_id"]: d["guide__year"] for d in directions.values()}
+    series = [
         {
-            "value": str(row["guide_id"]),
-            "label": f"{row['guide__year']}年 {row['guide__title']}",
-            "year": row["guide__year"],
+            "value": row["value"],
+            "label": row["label"],
+            "year": years[int(row["value"])],
             **{k: row[k] for k in ("applications", "passed", "funded", "requested_amount", "funded_amount")},
         }
         for row in rows
     ]
+    return sorted(series, key=lambda row: (row["year"], int(row["value"])))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the page shows for one person's scope, by any dimension: the groups' sums
+    from the database, which `by` rolls up per dimension."""
+
+    computed_at: datetime
+    directions: dict
+    applications: list[dict]
+    projects: list[dict]
+    experts: list[dict]
+
+    def by(self, by: str) -> dict:
+        applications = rolled_up(self.applications, by, directions=self.directions)
+        projects = rolled_up(self.projects, by, directions=self.directions)
+        batches = rolled_up(self.applications, "batch", directions=self.directions)
+        return {
+            "breakdown": breakdown_table(applications),
+            "series": series_table(batches, self.directions),
+            "projects": projects_table(projects),
+            "overdue": overdue_table(projects),
+            "acceptance": acceptance_table(projects),
+            "experts": self.experts,
+        }
+
+
+def figures(user, *, now: datetime) -> Figures:
+    """The page's aggregates for `user`'s scope: four grouped queries, whatever the dimension."""
+    return Figures(
+        computed_at=now,
+        directions=_directions(),
+        applications=application_groups(user),
+        projects=project_groups(user, today=timezone.localdate(now)),
+        experts=expert_workload(user, now=now),
+    )
 
 
 SUBSETS = {

@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote_plus
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from stplan.accounts.models import Role
@@ -19,8 +19,12 @@ from stplan.projects.models import AcceptanceStatus, ProjectStatus
 from stplan.statistics import selectors
 
 DRILL_DOWN_URL = lru_cache(maxsize=1)(lambda: reverse("statistics:applications"))
-# The page's aggregates are kept this long in the shared cache; the page says when they were computed.
+# The page's figures are shown as they are for this long after they were computed (the page
+# says when); until STALE_SECONDS they are shown while a worker computes new ones, and they are
+# kept KEEP_SECONDS (older ones are computed anew before they are shown).
 CACHE_SECONDS = 60
+STALE_SECONDS = 3600
+KEEP_SECONDS = STALE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -113,46 +117,50 @@ class Table:
         ]
 
 
-def numbers(user, by: str) -> dict:
-    """Every aggregate of the page for `user` by `by`, from the shared cache when computed
-    less than CACHE_SECONDS ago (the same for everyone of the same scope); the tables that do
-    not depend on `by` are cached once for every dimension."""
+def _key(user) -> str:
     scope = f"section:{user.section}" if user.role == Role.OFFICER else "all"
-    prefix = f"statistics:v1:{scope}:{get_language()}"
-    found = cache.get_many([f"{prefix}:{by}", f"{prefix}:common"])
-    by_dimension, common = found.get(f"{prefix}:{by}"), found.get(f"{prefix}:common")
-    if by_dimension is None or common is None:
-        computed = _compute(user, by, with_common=common is None)
-        if common is None:
-            common = {k: computed.pop(k) for k in ("experts", "series", "common_at")}
-            cache.set(f"{prefix}:common", common, CACHE_SECONDS)
-        by_dimension = computed
-        cache.set(f"{prefix}:{by}", by_dimension, CACHE_SECONDS)
-    return {**common, **by_dimension, "computed_at": min(common["common_at"], by_dimension["computed_at"])}
+    return f"statistics:v2:{scope}"
 
 
-def _compute(user, by: str, *, with_common: bool) -> dict:
+def numbers(user, by: str, *, now=None) -> dict:
+    """Every aggregate of the page for `user` by `by`. The figures of a scope (the same for
+    everyone who sees it, for every dimension and language) are kept in the shared cache:
+    younger than CACHE_SECONDS they are shown as they are; older, but younger than
+    STALE_SECONDS, they are shown while a worker computes new ones (with a queue configured);
+    otherwise they are computed here."""
+    found = cache.get(_key(user))
+    now = now or timezone.now()
+    age = None if found is None else (now - found.computed_at).total_seconds()
+    refreshing = False
+    if age is not None and CACHE_SECONDS < age <= STALE_SECONDS and settings.CELERY_BROKER_URL:
+        refreshing = _refresh_later(user)
+    elif age is None or age > CACHE_SECONDS:
+        found = store(user)
+    return {**found.by(by), "computed_at": found.computed_at, "refreshing": refreshing}
+
+
+def store(user) -> selectors.Figures:
+    """Compute `user`'s scope's figures and keep them for everyone of that scope."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # The planner prices these grouped queries (their correlated subqueries) high
                 # and would JIT-compile them, which takes longer than running them (~10×).
                 cursor.execute("SET LOCAL jit = off")
-        now = timezone.now()
-        found = {
-            "computed_at": now,
-            "breakdown": selectors.breakdown(user, by),
-            "projects": selectors.projects_by_dimension(user, by),
-            "overdue": selectors.overdue_reports(user, by, today=timezone.localdate(now)),
-            "acceptance": selectors.acceptance_outcomes(user, by),
-        }
-        if with_common:
-            found |= {
-                "common_at": now,
-                "experts": selectors.expert_workload(user, now=now),
-                "series": selectors.time_series(user),
-            }
-        return found
+        found = selectors.figures(user, now=timezone.now())
+    cache.set(_key(user), found, KEEP_SECONDS)
+    cache.delete(f"{_key(user)}:refreshing")
+    return found
+
+
+def _refresh_later(user) -> bool:
+    """Have a worker compute the figures anew, once for all who ask meanwhile."""
+    from stplan.statistics.tasks import refresh
+
+    # A worker that died mid-way holds the lock no longer than this.
+    if cache.add(f"{_key(user)}:refreshing", True, 300):
+        transaction.on_commit(lambda: refresh.delay(user.pk))
+    return True
 
 
 def tables(found: dict, by: str) -> list[Table]:

@@ -35,6 +35,7 @@ def overview(request):
         "dimensions": selectors.DIMENSIONS,
         "tables": shown,
         "computed_at": found["computed_at"],
+        "refreshing": found["refreshing"],
         "cache_seconds": CACHE_SECONDS,
         "charts": [chart for table in shown for chart in table.chart_data()],
     }

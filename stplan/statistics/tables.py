@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote_plus
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -14,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from stplan.accounts.models import Role
+from stplan.accounts.models import Role, User
 from stplan.projects.models import AcceptanceStatus, ProjectStatus
 from stplan.statistics import selectors
 
@@ -153,10 +154,16 @@ def store(user) -> selectors.Figures:
     return found
 
 
+@shared_task(name="stplan.statistics.refresh")
+def refresh(user_id: int) -> None:
+    """A worker's refresh of the figures of `user_id`'s scope."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None and selectors.may_see_statistics(user):
+        store(user)
+
+
 def _refresh_later(user) -> bool:
     """Have a worker compute the figures anew, once for all who ask meanwhile."""
-    from stplan.statistics.tasks import refresh
-
     # A worker that died mid-way holds the lock no longer than this.
     if cache.add(f"{_key(user)}:refreshing", True, 300):
         transaction.on_commit(lambda: refresh.delay(user.pk))

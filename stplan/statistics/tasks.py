@@ -1,13 +1,6 @@
-"""The statistics' Celery task: the figures of a scope computed anew by a worker."""
+"""The statistics' Celery task (found here by the worker's autodiscovery): a scope's figures
+computed anew."""
 
-from celery import shared_task
+from stplan.statistics.tables import refresh
 
-from stplan.accounts.models import User
-from stplan.statistics import selectors, tables
-
-
-@shared_task(name="stplan.statistics.refresh")
-def refresh(user_id: int) -> None:
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None and selectors.may_see_statistics(user):
-        tables.store(user)
+__all__ = ["refresh"]

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from html import unescape
 from io import BytesIO
 
 import pytest
@@ -10,16 +12,22 @@ from openpyxl import load_workbook
 from stplan.applications import services
 from stplan.funding import services as funding
 from stplan.projects.services import decide_acceptance, submit_acceptance, submit_report
+from stplan.review import selectors as review_selectors
+from stplan.review import services as review
+from stplan.review.models import Assignment, ReviewRound
 from stplan.statistics import selectors
 from stplan.statistics.selectors import breakdown, drill_down
 from tests.world import (
     BureauAdminFactory,
+    ExpertFactory,
     LeaderFactory,
     OfficerFactory,
     UnitAdminFactory,
     draft_25,
     open_guide,
+    passed_25,
     recommended_6,
+    review_round,
     scored_round,
 )
 
@@ -209,6 +217,133 @@ def test_expert_workload_counts_tasks_and_late_submissions(programme):
     busiest = rows[0]
     listed = drill_down(BureauAdminFactory(), "direction", "", f"expert:{busiest['value']}")
     assert listed.count() == busiest["tasks"]
+
+
+@pytest.fixture
+def reviewing():
+    """Two experts' tasks in one round of 方向25 whose due time was brought forward after
+    the reviews came in, the clock at `now`: P reviewed on time (a1), after the round's due
+    time within their own extension (a2), and has two tasks open past due, one unconfirmed
+    (a3) and one confirmed (a4); Q reviewed on time (a5) and late (a6), has an extended task
+    still open (a7) and withdrew from one (a8). A second round only proposes P for a5."""
+    now = timezone.now()
+    guide = open_guide()
+    apps = [passed_25(guide) for _ in range(8)]
+    p, q = ExpertFactory(), ExpertFactory()
+    staff = BureauAdminFactory()
+    officer = OfficerFactory(section="国外智力引进与人才科")
+    current = review_round(guide, experts_per_application=1, due_at=now - timedelta(days=1))
+    for expert, mine in ((p, apps[:4]), (q, apps[4:])):
+        for application in mine:
+            review.set_pair_rule(
+                review_round=current, actor=staff, application=application, expert=expert, kind="pin"
+            )
+    review.propose_assignment(review_round=current, actor=staff)
+    review.publish(review_round=current, actor=staff)
+    task = {a: Assignment.objects.get(round=current, application=a) for a in apps}
+    for application in (apps[1], apps[6]):
+        review.extend_task(
+            assignment=task[application], actor=officer, due_at=now + timedelta(days=2), reason="出差"
+        )
+    three_days_ago, two_days_ago = now - timedelta(days=3), now - timedelta(days=2)
+    for application, at in (
+        (apps[0], three_days_ago),
+        (apps[4], three_days_ago),
+        (apps[5], two_days_ago),
+        # After the round's due time: only the extension lets it in.
+        (apps[1], None),
+    ):
+        _review(task[application], now=at)
+    _confirm(task[apps[3]], now=three_days_ago)
+    review.declare_conflict(assignment=task[apps[7]], actor=q.user, kind="relative", reason="亲属")
+    # The workflow refuses a submission past its due time, so a review is late only when the
+    # due time moved before it afterwards (the Django admin keeps the round's editable).
+    ReviewRound.objects.filter(pk=current.pk).update(due_at=now - timedelta(days=2, hours=12))
+    later = review_round(guide, name="复评", experts_per_application=1)
+    review.set_pair_rule(review_round=later, actor=staff, application=apps[4], expert=p, kind="pin")
+    review.propose_assignment(review_round=later, actor=staff)
+    return now, apps, p, q
+
+
+def _confirm(task, *, now):
+    return review.confirm_no_conflict(
+        assignment=task, actor=task.expert.user, pledge=True, no_conflict=True, now=now
+    )
+
+
+def _review(task, *, now):
+    sheet = review_selectors.sheet_for(task.round, task.application)
+    review.save_review(
+        assignment=_confirm(task, now=now),
+        actor=task.expert.user,
+        scores={c["code"]: c["max"] for c in sheet.criteria},
+        comments={c["code"]: "意见" for c in sheet.criteria},
+        overall_comment="",
+        recommendation="fund",
+        submit=True,
+        now=now,
+    )
+
+
+def _workload(expert, **figures):
+    return {"value": str(expert.pk), "label": expert.name, "unit": expert.unit_name, **figures}
+
+
+def test_expert_workload_counts_late_and_overdue_against_each_tasks_own_due_time(reviewing):
+    now, _apps, p, q = reviewing
+
+    assert selectors.expert_workload(BureauAdminFactory(), now=now) == [
+        _workload(p, tasks=4, submitted=2, late=0, overdue=2, withdrawn=0, late_rate=0.0),
+        _workload(q, tasks=3, submitted=2, late=1, overdue=0, withdrawn=1, late_rate=50.0),
+    ]
+    # Past Q's extension their open task is overdue too.
+    assert [
+        r["overdue"] for r in selectors.expert_workload(BureauAdminFactory(), now=now + timedelta(days=3))
+    ] == [2, 1]
+
+
+def test_expert_workload_is_of_the_officers_own_section(reviewing):
+    now, _apps, p, q = reviewing
+
+    own = selectors.expert_workload(OfficerFactory(section="国外智力引进与人才科"), now=now)
+    other = selectors.expert_workload(OfficerFactory(section="农业农村科技科"), now=now)
+
+    assert [(r["value"], r["tasks"], r["late"]) for r in own] == [(str(p.pk), 4, 0), (str(q.pk), 3, 1)]
+    assert other == []
+
+
+def test_page_shows_expert_lateness_and_drills_down_to_the_experts_applications(reviewing):
+    _now, apps, p, q = reviewing
+    client = Client()
+    client.force_login(BureauAdminFactory())
+
+    page = client.get("/statistics/")
+    (experts,) = [t for t in page.context["tables"] if t.key == "experts"]
+    html = page.content.decode()
+
+    assert experts.rows == [
+        _workload(p, tasks=4, submitted=2, late=0, overdue=2, withdrawn=0, late_rate=0.0),
+        _workload(q, tasks=3, submitted=2, late=1, overdue=0, withdrawn=1, late_rate=50.0),
+    ]
+    row = re.search(rf'<tr><th scope="row"><a href="([^"]+)">{q.name}</a></th>(.*?)</tr>', html)
+    assert re.findall(r'<td data-label="([^"]+)">([^<]*)</td>', row[2]) == [
+        ("工作单位", q.unit_name),
+        ("评审任务数", "3"),
+        ("已提交", "2"),
+        ("逾期提交", "1"),
+        ("逾期提交率（%）", "50.0"),
+        ("已过截止时间未提交", "0"),
+        ("已回避", "1"),
+    ]
+
+    def listed(expert):
+        link = re.search(rf'<a href="([^"]+)">{expert.name}</a></th>', html)[1]
+        response = client.get(unescape(link))
+        return [a.number for a in response.context["applications"]], response.context["subset_label"]
+
+    # The second round's proposed pairing is not a task; the task Q withdrew from is in Q's row.
+    assert listed(p) == ([a.number for a in apps[:4]], f"评审任务：{p.name}")
+    assert listed(q) == ([a.number for a in apps[4:]], f"评审任务：{q.name}")
 
 
 def test_time_series_has_one_point_per_batch(programme):

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -95,16 +96,17 @@ CELERY_TASK_IGNORE_RESULT = True
 # behind it while another worker sits idle.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The reminders go out each morning (CELERY_TIMEZONE), whenever the beat process started.
 CELERY_BEAT_SCHEDULE = {
     "recover-jobs": {"task": "stplan.jobs.recover", "schedule": 60.0},
     "review-reminders": {
         "task": "stplan.reminders",
-        "schedule": 24 * 3600.0,
+        "schedule": crontab(hour=8, minute=0),
         "args": ("send_review_reminders",),
     },
     "project-reminders": {
         "task": "stplan.reminders",
-        "schedule": 24 * 3600.0,
+        "schedule": crontab(hour=8, minute=5),
         "args": ("send_project_reminders",),
     },
 }

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.mail.backends import locmem
 
 from stplan.applications import services
+from stplan.celery import app
 from stplan.notifications import MAIL_RETRIES, MAIL_RETRY_SECONDS, deliver, notify, subject_line
 from tests.world import draft_25, open_guide
 
@@ -68,7 +69,11 @@ def queued(settings):
     """A configured queue whose tasks run here and now, retries included (Celery's eager mode
     ignores the pauses between them)."""
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/11"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Set on the Celery app itself: once its configuration has been read (by any earlier test),
+    # it no longer looks at Django's settings.
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
 
 
 def _mail(**fields):

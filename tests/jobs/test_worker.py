@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from stplan.celery import app
 from stplan.jobs import services
 from stplan.jobs.models import Job, JobStatus
 from tests.jobs.slow import SLOW, STEPS
@@ -34,7 +35,18 @@ def broker(settings):
         pytest.skip("no Redis at 127.0.0.1:6379")
     client.flushdb()  # messages of an earlier, interrupted run
     settings.CELERY_BROKER_URL = BROKER
-    return BROKER
+    # The Celery app reads Django's settings once, under whatever an earlier test in this
+    # process had set, and keeps the connections it made then: point it at this broker.
+    earlier = app.conf.broker_url
+    connect_celery_to(BROKER)
+    yield BROKER
+    connect_celery_to(earlier)
+
+
+def connect_celery_to(url: str) -> None:
+    app.conf.broker_url = url
+    app._pool = None
+    del app.amqp  # a cached property holding the producers of the earlier broker
 
 
 def worker(tmp_path, name: str) -> subprocess.Popen:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -97,3 +99,14 @@ def test_embedded_default_has_no_redis_and_no_broker():
         "django.contrib.sessions.backends.db",
         "",
     ]
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit_compilation():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT compilation is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -30,7 +30,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stplan.accounts.models import Role
+from stplan.accounts.models import Role, User
 from stplan.applications.models import Application, Status
 from stplan.eligibility import labels
 from stplan.guides.models import Direction
@@ -78,6 +78,16 @@ def may_see_statistics(user) -> bool:
     )
 
 
+def one_user_per_scope() -> list[User]:
+    """Someone for each scope of figures: a 局管理员 (all of them), and an officer of each 科室."""
+    active = User.objects.filter(is_active=True).order_by("pk")
+    admin = active.filter(role=Role.BUREAU_ADMIN).first()
+    officers: dict[str, User] = {}
+    for officer in active.filter(role=Role.OFFICER).exclude(section=""):
+        officers.setdefault(officer.section, officer)
+    return [*([admin] if admin else []), *(officers[section] for section in sorted(officers))]
+
+
 def counted_applications(user) -> QuerySet[Application]:
     return Application.objects.filter(counted(user))
 
@@ -88,7 +98,9 @@ def counted(user, path: str = "") -> Q:
     if user.role == Role.OFFICER:
         return Q(**{f"{path}version__gt": 0, f"{path}direction__section": user.section})
     if user.role == Role.BUREAU_ADMIN:
-        return Q(**{f"{path}version__gt": 0})
+        # What hangs off an application (a project, a review task) came after its submission:
+        # no join to the applications just to ask.
+        return Q(**{f"{path}version__gt": 0}) if not path else Q()
     return Q(pk__in=[])
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -142,13 +142,7 @@ def numbers(user, by: str, *, now=None) -> dict:
 
 def store(user) -> selectors.Figures:
     """Compute `user`'s scope's figures and keep them for everyone of that scope."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # The planner prices these grouped queries (their correlated subqueries) high
-                # and would JIT-compile them, which takes longer than running them (~10×).
-                cursor.execute("SET LOCAL jit = off")
-        found = selectors.figures(user, now=timezone.now())
+    found = selectors.figures(user, now=timezone.now())
     cache.set(_key(user), found, KEEP_SECONDS)
     cache.delete(f"{_key(user)}:refreshing")
     return found
@@ -159,6 +153,14 @@ def refresh(user_id: int) -> None:
     """A worker's refresh of the figures of `user_id`'s scope."""
     user = User.objects.filter(pk=user_id).first()
     if user is not None and selectors.may_see_statistics(user):
+        store(user)
+
+
+@shared_task(name="stplan.statistics.refresh_every_scope")
+def refresh_every_scope() -> None:
+    """The figures of every scope computed anew (the beat's periodic task), so that with a
+    worker no one waits for them to be computed: the bureau's and each 科室's."""
+    for user in selectors.one_user_per_scope():
         store(user)
 
 

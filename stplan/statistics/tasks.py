@@ -1,6 +1,6 @@
-"""The statistics' Celery task (found here by the worker's autodiscovery): a scope's figures
-computed anew."""
+"""The statistics' Celery tasks (found here by the worker's autodiscovery): one scope's figures
+computed anew, and every scope's on the beat's schedule."""
 
-from stplan.statistics.tables import refresh
+from stplan.statistics.tables import refresh, refresh_every_scope
 
-__all__ = ["refresh"]
+__all__ = ["refresh", "refresh_every_scope"]

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from stplan.applications import services
 from stplan.celery import app
 from stplan.statistics import tables
-from tests.world import BureauAdminFactory, open_guide, recommended_6
+from tests.world import BureauAdminFactory, OfficerFactory, direction, open_guide, recommended_6
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,20 @@ def test_figures_of_one_scope_serve_every_dimension_with_the_same_totals(admin):
     }
 
     assert set(totals.values()) == {2}
+
+
+def test_periodic_refresh_computes_the_figures_of_the_bureau_and_of_every_section(admin):
+    user, guide = admin
+    section = direction(guide, 6).section
+    OfficerFactory(section=section)
+    OfficerFactory(section=section)
+    OfficerFactory(section="其他科室")
+    first = tables.numbers(user, "direction")
+    reject_another(user, guide)
+
+    tables.refresh_every_scope()
+
+    later = first["computed_at"] + timedelta(seconds=59)
+    assert rejected_in_6(tables.numbers(user, "direction", now=later)) == 2
+    scopes = ("all", f"section:{section}", "section:其他科室", "section:")
+    assert [cache.get(f"statistics:v2:{scope}") is not None for scope in scopes] == [True, True, True, False]

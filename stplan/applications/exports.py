@@ -53,10 +53,11 @@ def applications_xlsx(applications, *, progress=None) -> bytes:
     # The order is read once; each step then fetches its rows by key, never by OFFSET.
     order = [a.pk for a in applications] if listed else list(applications.values_list("pk", flat=True))
     given = {a.pk: a for a in applications} if listed else {}
+    records = selectors.system_records()
     for start in range(0, len(order), CHUNK):
         pks = order[start : start + CHUNK]
         by_pk = given or {a.pk: a for a in applications.filter(pk__in=pks).order_by()}
-        _write_rows(sheet, [by_pk[pk] for pk in pks if pk in by_pk])
+        _write_rows(sheet, [by_pk[pk] for pk in pks if pk in by_pk], records)
         if progress is not None:
             progress(min(start + CHUNK, len(order)), len(order))
     buffer = BytesIO()
@@ -64,8 +65,8 @@ def applications_xlsx(applications, *, progress=None) -> bytes:
     return buffer.getvalue()
 
 
-def _write_rows(sheet, applications: list) -> None:
-    results = selectors.rechecks(applications)
+def _write_rows(sheet, applications: list, records) -> None:
+    results = selectors.rechecks(applications, records=records)
     contents = selectors.latest_contents(applications)
     for application in applications:
         result = results[application.pk]

@@ -77,12 +77,11 @@ class OthersHeld(Mapping):
 
 
 def leader_ids(applications) -> dict[int, str]:
-    """The 负责人's identity number as each application's latest version gives it."""
-    rows = (
-        ApplicationVersion.objects.filter(application__in=applications)
-        .order_by("number")
-        .values_list("application_id", "snapshot__facts__leader")
-    )
+    """The 负责人's identity number as each application's latest version gives it
+    (`applications`: a list or a query of them)."""
+    rows = ApplicationVersion.objects.filter(
+        application__in=applications, number=F("application__version")
+    ).values_list("application_id", "snapshot__facts__leader")
     # The leader's object, not its id_number key: SQLite's JSON extraction would give a number
     # for an identity number of digits only.
     return {pk: str((leader or {}).get("id_number") or "") for pk, leader in rows}
@@ -92,27 +91,37 @@ def system_records() -> Records:
     """What the repeat-funding, 限项 and 失信 rules check against: every application the system
     has 立项 (the year of its guide, the funding line of its 方向, its lead unit as registered
     now), the submitted applications by 负责人, and what the later stages provide."""
-    compared = list(
-        Application.objects.filter(version__gt=0)
-        .exclude(status__in=(Status.WITHDRAWN, Status.REJECTED))
-        .select_related("guide", "direction", "lead_unit")
+    compared = Application.objects.filter(version__gt=0).exclude(
+        status__in=(Status.WITHDRAWN, Status.REJECTED)
     )
-    leaders = leader_ids(compared)
+    leaders = leader_ids(compared.values("pk"))
+    # Plain values, not models: the 方向's and the guide's data would be read for every row.
+    rows = compared.values_list(
+        "pk",
+        "number",
+        "status",
+        "guide__slug",
+        "guide__year",
+        "direction__number",
+        "direction__title",
+        "lead_unit__credit_code",
+        "lead_unit__province",
+        "lead_unit__county",
+    )
     funded, by_leader = [], {}
-    for application in compared:
-        leader = leaders.get(application.pk, "")
-        by_leader.setdefault((application.guide.slug, leader), []).append(application.number)
-        if application.status != Status.FUNDED:
+    for pk, number, status, slug, year, direction_number, title, credit_code, province, county in rows:
+        leader = leaders.get(pk, "")
+        by_leader.setdefault((slug, leader), []).append(number)
+        if status != Status.FUNDED:
             continue
-        direction = load_guide_data(application.guide.slug).direction(application.direction.number)
-        unit = application.lead_unit
+        direction = load_guide_data(slug).direction(direction_number)
         funded.append(
             Funded(
-                number=application.number,
-                year=application.guide.year,
-                policy=direction.funding_line if direction else application.direction.title,
-                unit=unit.credit_code,
-                county=f"{unit.province}/{unit.county}",
+                number=number,
+                year=year,
+                policy=direction.funding_line if direction else title,
+                unit=credit_code,
+                county=f"{province}/{county}",
                 leader=leader,
             )
         )
@@ -161,8 +170,9 @@ def recheck(application: Application) -> Result | None:
     return rechecks([application])[application.pk]
 
 
-def rechecks(applications) -> dict[int, Result | None]:
-    """`recheck` for a whole list with a fixed number of queries, for the desk and exports."""
+def rechecks(applications, *, records: Records | None = None) -> dict[int, Result | None]:
+    """`recheck` for a whole list with a fixed number of queries, for the desk and exports;
+    `records` (`system_records()`) once for a list rechecked in several steps."""
     applications = list(applications)
     versions = latest_versions(applications)
     codes = {code for v in versions.values() for code in _codes(v.snapshot["facts"])}
@@ -175,7 +185,7 @@ def rechecks(applications) -> dict[int, Result | None]:
         held_by.setdefault(slot.application_id, Counter())[
             (slot.direction_number, slot.rule_kind, slot.key)
         ] += 1
-    records = system_records()
+    records = system_records() if records is None else records
 
     def refreshed(org: dict, city: str) -> dict:
         unit = units.get(org["credit_code"])

@@ -64,7 +64,9 @@ def check_batch(
     stand-ins for the parts not yet complete, which no check may read."""
     with collector_paused(len(applications)):
         findings = [application_findings(app, guide, records=records, known=known) for app in applications]
-        _apply_batch_limits(applications, guide, findings, prior_counts or {}, known)
+        # Not `prior_counts or {}`: the truth of a large mapping of places may cost a count.
+        counts = {} if prior_counts is None else prior_counts
+        _apply_batch_limits(applications, guide, findings, counts, known)
         return [
             _result(app, guide.direction(app.direction), tuple(found))
             for app, found in zip(applications, findings, strict=True)

@@ -1,11 +1,13 @@
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from stplan.applications import services
+from stplan.applications import exports, services
 from stplan.applications.exports import COLUMNS, applications_xlsx
 from stplan.applications.printing import application_pdf
 from stplan.applications.selectors import latest_version
@@ -67,6 +69,21 @@ def test_xlsx_export_has_a_row_per_application_with_its_findings():
     assert first[9] == "已推荐，待形式审查"
     assert first[11] == 50000
     assert first[12] == 0
+
+
+def test_xlsx_export_in_several_steps_reads_the_systems_records_once(monkeypatch):
+    guide = open_guide()
+    applications = [_recommended(guide) for _ in range(3)]
+    monkeypatch.setattr(exports, "CHUNK", 1)
+
+    with CaptureQueriesContext(connection) as queries:
+        book = load_workbook(BytesIO(applications_xlsx(applications)))
+
+    # The 负责人 of every application compared, read by the records' one query over versions.
+    reads = [
+        q["sql"] for q in queries if "applications_applicationversion" in q["sql"] and "leader" in q["sql"]
+    ]
+    assert (len(reads), book.active.max_row) == (1, 4)
 
 
 def test_desk_export_uses_the_same_filters_as_the_screen(client):

@@ -652,3 +652,23 @@ def test_batch_limit_counts_only_applications_its_condition_covers():
     results = check_batch([Application.model_validate(d) for d in alone + joint], guide)
 
     assert [r.verdict for r in results] == ["eligible", "eligible", "eligible", "ineligible"]
+
+
+class PlacesReadByKey(dict):
+    """The places others hold, as the desk passes them: too many to count for each row."""
+
+    def __len__(self):
+        raise AssertionError("the engine counted every place held")
+
+    def __iter__(self):
+        raise AssertionError("the engine went through every place held")
+
+
+def test_prior_counts_are_read_by_key_only():
+    code = credit_code()
+    app = Application.model_validate(youth(lead__credit_code=code))
+    prior = PlacesReadByKey({(25, "per_unit_limit", code.upper()): 5})
+
+    result = check_application(app, GUIDE, prior_counts=prior)
+
+    assert errors(result) == [UNIT_LIMIT_25]

@@ -19,7 +19,11 @@ def test_every_periodic_task_and_the_mail_task_are_known_to_a_worker():
     # What a worker imports when it starts: the app's include list and autodiscovered tasks.
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert scheduled == {"stplan.jobs.recover", "stplan.reminders"}
+    assert scheduled == {
+        "stplan.jobs.recover",
+        "stplan.reminders",
+        "stplan.statistics.refresh_every_scope",
+    }
     assert scheduled | {"stplan.mail", "stplan.jobs.run"} <= set(app.tasks)
 
 

@@ -10,6 +10,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("STPLAN_DATA_DIR", BASE_DIR.parent / "var"))
@@ -223,6 +224,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# The API docs' source maps (5 MB, only a developer's browser tools ask for them) are served
+# as they are: compressing them took most of collectstatic's time, so of every start.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 MEDIA_ROOT = Path(os.environ.get("STPLAN_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"

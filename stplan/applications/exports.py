@@ -2,13 +2,16 @@
 
 from io import BytesIO
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from stplan.accounts.models import UNIT_KIND_CHOICES
 from stplan.applications import selectors
+from stplan.applications.models import Application, Status
 from stplan.spreadsheets import append_row
 
 COLUMNS = [
@@ -35,7 +38,30 @@ COLUMNS = [
 CHUNK = 500
 
 
-def applications_xlsx(applications, *, progress=None) -> bytes:
+# What a row shows, read as plain values: a model per row and per related row took longer
+# than the re-check itself.
+FIELDS = (
+    "pk",
+    "guide_id",
+    "guide__slug",
+    "version",
+    "number",
+    "direction__number",
+    "direction__title",
+    "title",
+    "lead_unit__name",
+    "lead_unit__kind",
+    "lead_unit__county",
+    "leader__full_name",
+    "leader__username",
+    "recommender__name",
+    "status",
+    "first_submitted_at",
+    "requested_amount",
+)
+
+
+def applications_xlsx(applications: QuerySet[Application], *, progress=None) -> bytes:
     """The list as a workbook written row by row (openpyxl's write-only mode keeps no sheet
     in memory); `progress(done, total)` hears after every step."""
     book = Workbook(write_only=True)
@@ -49,14 +75,13 @@ def applications_xlsx(applications, *, progress=None) -> bytes:
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    listed = isinstance(applications, list)
     # The order is read once; each step then fetches its rows by key, never by OFFSET.
-    order = [a.pk for a in applications] if listed else list(applications.values_list("pk", flat=True))
-    given = {a.pk: a for a in applications} if listed else {}
+    order = list(applications.values_list("pk", flat=True))
     records = selectors.system_records()
     for start in range(0, len(order), CHUNK):
         pks = order[start : start + CHUNK]
-        by_pk = given or {a.pk: a for a in applications.filter(pk__in=pks).order_by()}
+        rows = applications.filter(pk__in=pks).order_by().values(*FIELDS)
+        by_pk = {row["pk"]: row for row in rows}
         _write_rows(sheet, [by_pk[pk] for pk in pks if pk in by_pk], records)
         if progress is not None:
             progress(min(start + CHUNK, len(order)), len(order))
@@ -65,31 +90,37 @@ def applications_xlsx(applications, *, progress=None) -> bytes:
     return buffer.getvalue()
 
 
-def _write_rows(sheet, applications: list, records) -> None:
-    results = selectors.rechecks(applications, records=records)
-    contents = selectors.latest_contents(applications)
-    for application in applications:
-        result = results[application.pk]
+def _write_rows(sheet, rows: list[dict], records) -> None:
+    submitted = [
+        selectors.ListedApplication(row["pk"], row["guide_id"], row["guide__slug"])
+        for row in rows
+        if row["version"]
+    ]
+    results = selectors.rechecks_of(submitted, records=records)
+    # Django's get_FOO_display hashes every (lazy) choice on each call: the labels are looked
+    # up once per step instead.
+    statuses = {value: str(label) for value, label in Status.choices}
+    unit_kinds = {value: str(label) for value, label in UNIT_KIND_CHOICES}
+    for row in rows:
+        result = results.get(row["pk"])
         findings = result.findings if result else ()
-        content = contents.get(application.pk)
-        requested = content.requested_city_funds if content else None
+        submitted_at = row["first_submitted_at"]
         append_row(
             sheet,
             [
-                application.number,
-                application.direction.number,
-                application.direction.title,
-                application.title,
-                application.lead_unit.name,
-                application.lead_unit.get_kind_display(),
-                application.lead_unit.county,
-                str(application.leader),
-                application.recommender.name if application.recommender else "",
-                application.get_status_display(),
-                timezone.localtime(application.first_submitted_at).strftime("%Y-%m-%d %H:%M")
-                if application.first_submitted_at
-                else "",
-                requested,
+                row["number"],
+                row["direction__number"],
+                row["direction__title"],
+                row["title"],
+                row["lead_unit__name"],
+                unit_kinds.get(row["lead_unit__kind"], row["lead_unit__kind"]),
+                row["lead_unit__county"],
+                row["leader__full_name"] or row["leader__username"],
+                row["recommender__name"] or "",
+                statuses[row["status"]],
+                timezone.localtime(submitted_at).strftime("%Y-%m-%d %H:%M") if submitted_at else "",
+                # Kept on the application at each submission: no version is read again for it.
+                row["requested_amount"] if row["version"] else None,
                 sum(f.severity == "error" for f in findings),
                 sum(f.severity == "warning" for f in findings),
                 "\n".join(f"[{f.clause}] {f.message}" for f in findings),

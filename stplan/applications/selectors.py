@@ -1,5 +1,6 @@
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -174,14 +175,37 @@ def rechecks(applications, *, records: Records | None = None) -> dict[int, Resul
     """`recheck` for a whole list with a fixed number of queries, for the desk and exports;
     `records` (`system_records()`) once for a list rechecked in several steps."""
     applications = list(applications)
-    versions = latest_versions(applications)
-    codes = {code for v in versions.values() for code in _codes(v.snapshot["facts"])}
+    results: dict[int, Result | None] = {a.pk: None for a in applications}
+    submitted = [ListedApplication(a.pk, a.guide_id, a.guide.slug) for a in applications if a.version]
+    results.update(rechecks_of(submitted, records=records))
+    return results
+
+
+class ListedApplication(NamedTuple):
+    """What a re-check needs of a submitted application: a long export reads these as plain
+    values, without building a model per row."""
+
+    pk: int
+    guide_id: int
+    guide_slug: str
+
+
+def rechecks_of(
+    applications: list[ListedApplication], *, records: Records | None = None
+) -> dict[int, Result | None]:
+    """`rechecks` of submitted applications; None where no version is found."""
+    # Only the facts the engine checks: the 申报书 as typed in each snapshot is the bulk of it.
+    submitted = ApplicationVersion.objects.filter(
+        application__in=[a.pk for a in applications], number=F("application__version")
+    ).values_list("application_id", "snapshot__facts")
+    facts_of = dict(submitted)
+    codes = {code for facts in facts_of.values() for code in _codes(facts)}
     units = {u.credit_code: u for u in Unit.objects.filter(credit_code__in=codes)}
     # The totals per place are counted in the database; only the listed applications' own
     # places are read row by row.
     everyone = held_places(LimitSlot.objects.filter(guide__in={a.guide_id for a in applications}))
     held_by: dict[int, Counter[PlaceKey]] = {}
-    for slot in LimitSlot.objects.filter(application__in=list(versions)):
+    for slot in LimitSlot.objects.filter(application__in=list(facts_of)):
         held_by.setdefault(slot.application_id, Counter())[
             (slot.direction_number, slot.rule_kind, slot.key)
         ] += 1
@@ -202,12 +226,11 @@ def rechecks(applications, *, records: Records | None = None) -> dict[int, Resul
 
     results: dict[int, Result | None] = {}
     for application in applications:
-        version = versions.get(application.pk)
-        if version is None:
+        facts = facts_of.get(application.pk)
+        if facts is None:
             results[application.pk] = None
             continue
-        facts = version.snapshot["facts"]
-        guide = load_guide_data(application.guide.slug)
+        guide = load_guide_data(application.guide_slug)
         current = {
             **facts,
             "lead": refreshed(facts["lead"], guide.city),

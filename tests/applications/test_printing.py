@@ -4,10 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from stplan.applications import exports, services
+from stplan.applications.models import Application
 from stplan.applications.exports import COLUMNS, applications_xlsx
 from stplan.applications.printing import application_pdf
 from stplan.applications.selectors import latest_version
@@ -60,24 +62,37 @@ def _recommended(guide, **kwargs):
 def test_xlsx_export_has_a_row_per_application_with_its_findings():
     guide = open_guide()
     applications = [_recommended(guide) for _ in range(2)]
-    book = load_workbook(BytesIO(applications_xlsx(applications)))
+    listed = Application.objects.filter(pk__in=[a.pk for a in applications]).order_by("pk")
+    book = load_workbook(BytesIO(applications_xlsx(listed)))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0] == tuple(name for name, _width in COLUMNS)
     assert [r[0] for r in rows[1:]] == [a.number for a in applications]
-    first = rows[1]
-    assert first[1] == 25
-    assert first[9] == "已推荐，待形式审查"
-    assert first[11] == 50000
-    assert first[12] == 0
+    first, application = rows[1], applications[0]
+    assert first[:13] == (
+        application.number,
+        25,
+        application.direction.title,
+        application.title,
+        application.lead_unit.name,
+        application.lead_unit.get_kind_display(),
+        application.lead_unit.county,
+        application.leader.full_name,
+        application.recommender.name,
+        "已推荐，待形式审查",
+        timezone.localtime(application.first_submitted_at).strftime("%Y-%m-%d %H:%M"),
+        50000,
+        0,
+    )
 
 
 def test_xlsx_export_in_several_steps_reads_the_systems_records_once(monkeypatch):
     guide = open_guide()
     applications = [_recommended(guide) for _ in range(3)]
+    listed = Application.objects.filter(pk__in=[a.pk for a in applications])
     monkeypatch.setattr(exports, "CHUNK", 1)
 
     with CaptureQueriesContext(connection) as queries:
-        book = load_workbook(BytesIO(applications_xlsx(applications)))
+        book = load_workbook(BytesIO(applications_xlsx(listed)))
 
     # The 负责人 of every application compared, read by the records' one query over versions.
     reads = [

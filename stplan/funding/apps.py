@@ -7,4 +7,4 @@ class FundingConfig(AppConfig):
     verbose_name = _("立项")
 
     def ready(self):
-        from stplan.funding import predicates, workflow  # noqa: F401  (registers them)
+        from stplan.funding import jobs, predicates, workflow  # noqa: F401  (registers them)

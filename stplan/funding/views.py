@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -12,7 +13,10 @@ from openpyxl import Workbook
 
 from stplan.errors import ServiceError
 from stplan.funding import forms, selectors, services
+from stplan.funding.jobs import OPTIMISE
 from stplan.funding.models import FundingPlan, Objection, PlanStatus
+from stplan.jobs import services as jobs
+from stplan.jobs.views import started
 from stplan.listing import Sort, listing
 from stplan.review.selectors import managed_rounds
 from stplan.spreadsheets import append_row
@@ -119,12 +123,8 @@ def _done(request, pk, call, success):
 @require_POST
 def plan_optimise(request, pk):
     plan = _managed_plan(request, pk)
-    return _done(
-        request,
-        pk,
-        lambda: services.optimise(plan=plan, actor=request.user),
-        _("已按当前金额和指定重新优化。"),
-    )
+    job = jobs.start(kind=OPTIMISE, owner=request.user, params={"plan": plan.pk})
+    return started(request, job, back=reverse("funding:plan", args=[plan.pk]))
 
 
 @login_required

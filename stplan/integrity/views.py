@@ -14,7 +14,7 @@ from stplan.integrity import exports, selectors, services
 from stplan.integrity.jobs import SCAN
 from stplan.integrity.models import FundedElsewhere, PairStatus, SanctionEntry
 from stplan.jobs import services as jobs
-from stplan.jobs.models import JobStatus
+from stplan.jobs.views import started
 from stplan.listing import Sort, listing
 from stplan.web import object_id, xlsx_response
 from stplan.workflow import workflow_of
@@ -61,14 +61,7 @@ def scan(request):
     if guide is None:
         raise PermissionDenied
     job = jobs.start(kind=SCAN, owner=request.user, params={"guide": guide.pk})
-    if not job.finished:
-        return redirect("jobs:detail", pk=job.pk)
-    # Run here and now (no worker configured): its outcome is this page's message.
-    if job.status == JobStatus.FAILED:
-        messages.error(request, job.error)
-    else:
-        messages.success(request, job.summary)
-    return redirect(f"{reverse('integrity:report')}?guide={guide.pk}")
+    return started(request, job, back=f"{reverse('integrity:report')}?guide={guide.pk}")
 
 
 @login_required

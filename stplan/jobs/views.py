@@ -1,6 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from stplan.jobs import services
@@ -12,6 +13,19 @@ JOB_SORTS = {
     "newest": Sort(_("最新在前"), ("-created_at", "-pk")),
     "oldest": Sort(_("最早在前"), ("created_at", "pk")),
 }
+
+
+def started(request, job: Job, *, back: str, done: str = ""):
+    """Where a page that started `job` goes next: to the job's progress while a worker has
+    it; back to `back` when it ran here and now (no worker configured), with its outcome,
+    or `done` for a success, as the message."""
+    if not job.finished:
+        return redirect("jobs:detail", pk=job.pk)
+    if job.status == JobStatus.FAILED:
+        messages.error(request, job.error)
+    else:
+        messages.success(request, done or job.summary)
+    return redirect(back)
 
 
 def _own(request, pk) -> Job:

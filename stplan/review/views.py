@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from stplan.applications.models import Attachment
 from stplan.applications.selectors import latest_version
 from stplan.errors import ServiceError
 from stplan.jobs import services as jobs
-from stplan.jobs.models import JobStatus
+from stplan.jobs.views import started
 from stplan.listing import Sort, listing, listing_of_rows
 from stplan.review import expert_io, exports, selectors, services
 from stplan.review.forms import ConfirmForm, DeclareConflictForm, ExpertForm, RoundForm, ScoreForm
@@ -202,14 +203,7 @@ def _render_round(request, review_round, *, retry: dict | None = None):
 def round_solve(request, pk):
     review_round = _managed_round(request, pk)
     job = jobs.start(kind=PROPOSE, owner=request.user, params={"round": review_round.pk})
-    if not job.finished:
-        return redirect("jobs:detail", pk=job.pk)
-    # Run here and now (no worker configured): its outcome is this page's message.
-    if job.status == JobStatus.FAILED:
-        messages.error(request, job.error)
-    else:
-        messages.success(request, gettext("已完成分配（拟分配），请核对后发布。"))
-    return redirect("review:round", pk=pk)
+    return started(request, job, back=reverse("review:round", args=[pk]))
 
 
 @login_required

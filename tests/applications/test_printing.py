@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from stplan.applications import exports, services
-from stplan.applications.models import Application
 from stplan.applications.exports import COLUMNS, applications_xlsx
+from stplan.applications.models import Application
 from stplan.applications.printing import application_pdf
 from stplan.applications.selectors import latest_version
 from tests.world import (

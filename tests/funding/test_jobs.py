@@ -19,7 +19,9 @@ def test_optimise_without_a_worker_runs_in_the_request_and_reports_on_the_plan_p
     plan = services.create_plan(actor=staff, review_round=current, name="方案", total_budget=100_000)
     client.force_login(staff)
     item = plan.items.get(application=first)
-    client.post(reverse("funding:plan_item_change", args=[plan.pk, item.pk]), {"selected": "out"}, follow=True)
+    client.post(
+        reverse("funding:plan_item_change", args=[plan.pk, item.pk]), {"selected": "out"}, follow=True
+    )
 
     response = client.post(reverse("funding:plan_optimise", args=[plan.pk]))
 

@@ -154,7 +154,12 @@ class Matrices:
 
 
 def build_matrices(review_round: ReviewRound) -> Matrices:
-    applications = list(selectors.round_applications(review_round))
+    # The application's own columns are not read here: its content is the submitted version's.
+    applications = list(
+        selectors.round_applications(review_round).defer(
+            "form", "direction__data", "direction__research_scope", "direction__indicators"
+        )
+    )
     experts = list(selectors.pool(review_round))
     # Every application here passed 形式审查, so each has a submitted version.
     by_pk = latest_contents(applications)
@@ -277,10 +282,11 @@ def propose_assignment(*, review_round: ReviewRound, actor: User) -> ReviewRound
     kept = kept.filter(status__in=selectors.ACTIVE)
     pinned &= allowed
     county_of_unit = _unit_counties(m.experts)
-    counties = [a.lead_unit.county for a in m.applications]
-    same_county = np.array(
-        [[bool(c) and c == county_of_unit[_unit_key(e)] for e in m.experts] for c in counties], dtype=bool
-    )
+    # Counties as numbers, compared as whole rows: 10 million pairs are too many for Python.
+    county_codes = {c: n for n, c in enumerate({*county_of_unit.values()} - {""})}
+    application_county = np.array([county_codes.get(a.lead_unit.county, -1) for a in m.applications])
+    expert_county = np.array([county_codes.get(county_of_unit[_unit_key(e)], -2) for e in m.experts])
+    same_county = application_county[:, None] == expert_county[None, :]
     units = {}
     expert_unit = np.array([units.setdefault(_unit_key(e), len(units)) for e in m.experts])
     problem = solver.Problem(

@@ -9,7 +9,8 @@ from stplan.review.solver import Problem, solve
 
 
 def brute_force(problem: Problem) -> float | None:
-    """The best total affinity giving every application exactly k experts, by enumeration."""
+    """The best total affinity giving every application exactly k experts, by enumeration,
+    among the choices that honour the most pins."""
     a_count, e_count = problem.affinity.shape
     options = []
     for a in range(a_count):
@@ -30,9 +31,15 @@ def brute_force(problem: Problem) -> float | None:
                 counts_ok &= not all(problem.same_county[a, e] for e in experts)
         if not counts_ok or (load > problem.capacity).any():
             continue
-        value = sum(problem.affinity[a, e] for a, experts in enumerate(choice) for e in experts)
+        # Pins honoured come first, then affinity.
+        pins = (
+            0
+            if problem.pinned is None
+            else sum(int(problem.pinned[a, list(e)].sum()) for a, e in enumerate(choice))
+        )
+        value = (pins, sum(problem.affinity[a, e] for a, experts in enumerate(choice) for e in experts))
         best = value if best is None else max(best, value)
-    return best
+    return None if best is None else best[1]
 
 
 instances = st.builds(
@@ -113,6 +120,58 @@ def test_outside_county_and_unit_cap_options_match_brute_force(seed):
         experts = solution.pairs[solution.pairs[:, 0] == a, 1]
         assert not problem.same_county[a, experts].all()
         assert np.bincount(problem.expert_unit[experts]).max() <= 1
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10_000), st.booleans())
+def test_priced_candidates_with_options_and_pins_match_brute_force(seed, short_of_experts):
+    rng = np.random.default_rng(seed)
+    expert_unit = rng.integers(0, 4, 6)
+    unit_county = rng.integers(0, 2, 4)
+    application_county = rng.integers(0, 2, 3)
+    problem = _instance(
+        seed,
+        3,
+        6,
+        2,
+        1 if short_of_experts else 2,
+        0.1,
+        pinned=rng.random((3, 6)) < 0.15,
+        same_county=application_county[:, None] == unit_county[expert_unit][None, :],
+        require_outside=True,
+        expert_unit=expert_unit,
+        max_per_unit=1,
+    )
+    # One candidate per application and expert: pricing has to find the rest.
+    solution = solve(problem, candidates_per_application=1, candidates_per_expert=1, dense_limit=0)
+    exact = solve(problem)
+    assert sum(solution.shortfall.values()) == sum(exact.shortfall.values())
+    assert solution.total_affinity == pytest.approx(exact.total_affinity, abs=1e-6)
+    assert int(problem.pinned[solution.pairs[:, 0], solution.pairs[:, 1]].sum()) == int(
+        problem.pinned[exact.pairs[:, 0], exact.pairs[:, 1]].sum()
+    )
+    best = brute_force(problem)
+    if best is not None and not exact.shortfall:
+        assert solution.total_affinity == pytest.approx(best, abs=1e-6)
+
+
+def test_pins_hold_where_the_whole_matrix_summed_would_leave_the_cost_range():
+    # OR-Tools refuses costs whose product with the node count leaves int64. The pin bonus
+    # once summed the whole affinity matrix and failed the service at 5,000 × 2,000 with
+    # unit caps; large affinities stand in for that size here.
+    rng = np.random.default_rng(5)
+    a_count, e_count = 5, 400
+    pinned = np.zeros((a_count, e_count), dtype=bool)
+    pinned[np.arange(a_count), rng.choice(e_count, a_count, replace=False)] = True
+    problem = Problem(
+        affinity=np.round(rng.random((a_count, e_count)) * 2e7),
+        allowed=np.ones((a_count, e_count), dtype=bool),
+        k=np.ones(a_count, dtype=int),
+        capacity=np.ones(e_count, dtype=int),
+        pinned=pinned,
+    )
+    solution = solve(problem)
+    assert sorted(map(tuple, solution.pairs.tolist())) == sorted(map(tuple, np.argwhere(pinned).tolist()))
 
 
 def test_infeasible_application_is_reported_with_its_shortfall():

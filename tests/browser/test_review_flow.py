@@ -70,7 +70,7 @@ def test_officer_assigns_expert_scores_and_officer_sees_ranking(page, shot):
         expect(round_row(page, application.number)).to_contain_text("尚未分配")
     shot("round")
     page.get_by_role("button", name="自动分配").click()
-    expect(messages(page)).to_have_text("已完成分配（拟分配），请核对后发布。")
+    expect(messages(page)).to_have_text("已完成分配（拟分配6对），请核对后发布。")
     expect(page.locator("#solver-report")).to_contain_text("所有项目均已配齐专家。")
     for application in applications:
         row = round_row(page, application.number)

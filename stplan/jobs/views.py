@@ -15,16 +15,16 @@ JOB_SORTS = {
 }
 
 
-def started(request, job: Job, *, back: str, done: str = ""):
+def started(request, job: Job, *, back: str):
     """Where a page that started `job` goes next: to the job's progress while a worker has
-    it; back to `back` when it ran here and now (no worker configured), with its outcome,
-    or `done` for a success, as the message."""
+    it; back to `back`, with the job's outcome as the message, when it ran here and now (no
+    worker configured)."""
     if not job.finished:
         return redirect("jobs:detail", pk=job.pk)
     if job.status == JobStatus.FAILED:
         messages.error(request, job.error)
     else:
-        messages.success(request, done or job.summary)
+        messages.success(request, job.summary)
     return redirect(back)
 
 

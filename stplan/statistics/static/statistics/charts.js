@@ -7,6 +7,8 @@
     var chart = echarts.init(element);
     var many = spec.labels.length > 8;
     chart.setOption({
+      // People who asked their system for less motion get the chart drawn at once.
+      animation: !window.matchMedia("(prefers-reduced-motion: reduce)").matches,
       tooltip: {trigger: "axis"},
       legend: {type: "scroll"},
       grid: {containLabel: true, left: 8, right: 8, bottom: many ? 8 : 24},
